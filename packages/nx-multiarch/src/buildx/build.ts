@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { PluginError } from '../errors';
+import { type Arch, ociPlatform } from '../platform';
+
+export interface BuildRequest {
+  context: string;
+  dockerfile: string;
+  platform: Arch;
+  tags: readonly string[];
+  target?: string;
+  buildArgs: Readonly<Record<string, string>>;
+  metadataFile: string;
+  load: boolean;
+  push: boolean;
+  /** `host` lets RUN steps reach services on the build machine's loopback. */
+  network?: string;
+  noCache?: boolean;
+}
+
+// Fixed flag order so argv tables in tests stay readable and diffs stay small.
+export function buildArgs(request: BuildRequest): string[] {
+  const args = ['buildx', 'build', '--platform', ociPlatform(request.platform), '--file', request.dockerfile];
+  args.push('--progress', 'plain', '--metadata-file', request.metadataFile);
+  for (const tag of request.tags) args.push('--tag', tag);
+  if (request.target) args.push('--target', request.target);
+  for (const name of Object.keys(request.buildArgs).sort()) {
+    args.push('--build-arg', `${name}=${request.buildArgs[name]}`);
+  }
+  if (request.network) args.push('--network', request.network);
+  if (request.noCache) args.push('--no-cache');
+  if (request.load) args.push('--load');
+  if (request.push) args.push('--push');
+  args.push(request.context);
+  return args;
+}
+
+const metadataSchema = z
+  .object({
+    'containerimage.digest': z.string().optional(),
+    'containerimage.config.digest': z.string().optional(),
+    'image.name': z.string().optional(),
+    'buildx.build.ref': z.string().optional(),
+  })
+  .passthrough();
+
+export interface BuildMetadata {
+  /** Manifest digest when the exporter produced one (push, containerd store); else absent. */
+  digest?: string;
+  /** Image config digest: with the classic docker store this is the image ID. */
+  configDigest?: string;
+  imageNames: string[];
+  buildRef?: string;
+}
+
+/** Parses the JSON buildx writes with `--metadata-file`. */
+export function parseBuildMetadata(text: string, file: string): BuildMetadata {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new PluginError(`${file}: buildx metadata is not JSON (${(error as Error).message})`);
+  }
+  const parsed = metadataSchema.safeParse(json);
+  if (!parsed.success) throw new PluginError(`${file}: unexpected buildx metadata: ${parsed.error.message}`);
+  const data = parsed.data;
+  return {
+    ...(data['containerimage.digest'] && { digest: data['containerimage.digest'] }),
+    ...(data['containerimage.config.digest'] && { configDigest: data['containerimage.config.digest'] }),
+    imageNames: (data['image.name'] ?? '').split(',').filter(Boolean),
+    ...(data['buildx.build.ref'] && { buildRef: data['buildx.build.ref'] }),
+  };
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { configErrorFromZod } from '../../component/config';
+import { ConfigError } from '../../errors';
+import type { ImageNaming } from '../../image/tag';
+import { type Arch, parsePlatforms } from '../../platform';
+
+// The one source of the executor's options: schema.d.ts derives from it, and a spec checks schema.json against it.
+export const buildImageOptionsSchema = z
+  .object({
+    platform: z.string().default('amd64,arm64'),
+    context: z.string().optional(),
+    dockerfile: z.string().optional(),
+    images: z.array(z.object({ name: z.string(), target: z.string().optional() }).strict()).min(1),
+    upstream: z.string().optional(),
+    registry: z.string().default(''),
+    imagePrefix: z.string().default(''),
+    tag: z.string().default('latest'),
+    buildArgs: z.record(z.string(), z.string()).default({}),
+    network: z.enum(['default', 'host', 'none']).optional(),
+    load: z.boolean().default(true),
+    push: z.boolean().default(false),
+    timeout: z.number().positive().default(3600),
+    outputPath: z.string().optional(),
+  })
+  .strict();
+
+export type BuildImageExecutorSchema = z.input<typeof buildImageOptionsSchema>;
+
+export type BuildSource =
+  | { kind: 'dockerfile'; context: string; dockerfile: string }
+  | { kind: 'upstream'; upstream: string };
+
+export interface NormalizedBuildImageOptions {
+  project: string;
+  platforms: Arch[];
+  source: BuildSource;
+  images: Array<{ name: string; target?: string }>;
+  naming: ImageNaming;
+  buildArgs: Record<string, string>;
+  network?: 'default' | 'host' | 'none';
+  load: boolean;
+  push: boolean;
+  timeoutMs: number;
+  /** Absolute directory for metadata and result files (the target's Nx output). */
+  outputDir: string;
+}
+
+/** Validates once and resolves paths against the workspace root; everything after trusts the result. */
+export function normalizeBuildImageOptions(
+  options: BuildImageExecutorSchema,
+  project: string,
+  workspaceRoot: string,
+): NormalizedBuildImageOptions {
+  const source = `project ${project}, target build-image`;
+  const parsed = buildImageOptionsSchema.safeParse(options);
+  if (!parsed.success) throw configErrorFromZod(source, parsed.error);
+  const o = parsed.data;
+  if (!o.load && !o.push) {
+    throw new ConfigError(source, 'load/push', 'both are false, so the image would be thrown away', 'set load or push');
+  }
+  const resolve = (path: string) => (path.startsWith('/') ? path : `${workspaceRoot}/${path}`);
+  let buildSource: BuildSource;
+  if (o.upstream) {
+    buildSource = { kind: 'upstream', upstream: o.upstream };
+  } else if (o.context) {
+    buildSource = {
+      kind: 'dockerfile',
+      context: resolve(o.context),
+      dockerfile: resolve(o.dockerfile ?? `${o.context}/Dockerfile`),
+    };
+  } else {
+    throw new ConfigError(source, 'context', 'neither context nor upstream is set', 'set context (a directory with a Dockerfile) or upstream (an image to pull)');
+  }
+  return {
+    project,
+    platforms: parsePlatforms(o.platform, source, 'platform'),
+    source: buildSource,
+    images: o.images,
+    naming: { registry: o.registry, imagePrefix: o.imagePrefix, tag: o.tag },
+    buildArgs: o.buildArgs,
+    ...(o.network && { network: o.network }),
+    load: o.load,
+    push: o.push,
+    timeoutMs: o.timeout * 1000,
+    outputDir: resolve(o.outputPath ?? `dist/images/${project}`),
+  };
+}

@@ -1,0 +1,74 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { buildArgs, parseBuildMetadata } from '../buildx/build';
+import { inspectImageArgs, parseImageInspect, pullImageArgs, tagImageArgs, verifyImagePlatform } from '../docker/image';
+import type { NormalizedBuildImageOptions } from '../executors/build-image/options';
+import { ociPlatform, type Arch } from '../platform';
+import { run } from '../process/exec';
+import { archTag } from './tag';
+
+export const DOCKER = 'docker';
+const INSPECT_TIMEOUT_MS = 60_000;
+
+export interface ImageResult {
+  project: string;
+  image: string;
+  ref: string;
+  platform: string;
+  source: 'dockerfile' | 'upstream';
+  /** Local image ID (config digest) as the daemon reports it. */
+  imageId: string;
+  /** Manifest digest when buildx reported one. */
+  digest?: string;
+  durationMs: number;
+  finishedAt: string;
+}
+
+/** Builds (or pulls and retags) one image for one arch, then proves the result is that arch. */
+export async function produceImage(
+  options: NormalizedBuildImageOptions,
+  image: { name: string; target?: string },
+  arch: Arch,
+): Promise<ImageResult> {
+  const started = Date.now();
+  const ref = archTag(options.naming, image.name, arch);
+  const base = `${options.outputDir}/${image.name}-${arch}`;
+  mkdirSync(options.outputDir, { recursive: true });
+  let digest: string | undefined;
+
+  if (options.source.kind === 'upstream') {
+    await run(DOCKER, pullImageArgs(options.source.upstream, arch), { timeoutMs: options.timeoutMs, echo: true });
+    await run(DOCKER, tagImageArgs(options.source.upstream, ref), { timeoutMs: INSPECT_TIMEOUT_MS });
+  } else {
+    const metadataFile = `${base}.metadata.json`;
+    const argv = buildArgs({
+      context: options.source.context,
+      dockerfile: options.source.dockerfile,
+      platform: arch,
+      tags: [ref],
+      ...(image.target && { target: image.target }),
+      buildArgs: options.buildArgs,
+      metadataFile,
+      load: options.load,
+      push: options.push,
+      ...(options.network && { network: options.network }),
+    });
+    await run(DOCKER, argv, { timeoutMs: options.timeoutMs, echo: true });
+    digest = parseBuildMetadata(readFileSync(metadataFile, 'utf8'), metadataFile).digest;
+  }
+
+  const inspected = parseImageInspect((await run(DOCKER, inspectImageArgs(ref), { timeoutMs: INSPECT_TIMEOUT_MS })).stdout);
+  verifyImagePlatform(inspected, ref, arch);
+  const result: ImageResult = {
+    project: options.project,
+    image: image.name,
+    ref,
+    platform: ociPlatform(arch),
+    source: options.source.kind,
+    imageId: inspected.id,
+    ...(digest && { digest }),
+    durationMs: Date.now() - started,
+    finishedAt: new Date().toISOString(),
+  };
+  writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}

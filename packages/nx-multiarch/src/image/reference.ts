@@ -1,0 +1,41 @@
+export interface ImageReference {
+  /** Registry host, `docker.io` when the reference names none. */
+  registry: string;
+  /** Repository path, with `library/` for Docker Hub official images. */
+  repository: string;
+  tag?: string;
+  digest?: string;
+}
+
+// https://github.com/distribution/reference/blob/main/normalize.go: a first component is a host when it has '.' or ':' or is localhost.
+function isHost(component: string): boolean {
+  return component.includes('.') || component.includes(':') || component === 'localhost';
+}
+
+export function parseImageReference(ref: string): ImageReference {
+  let rest = ref;
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  let tag: string | undefined;
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const parts = rest.split('/');
+  let registry = 'docker.io';
+  if (parts.length > 1 && isHost(parts[0])) registry = parts.shift() as string;
+  if (registry === 'index.docker.io') registry = 'docker.io';
+  if (registry === 'docker.io' && parts.length === 1) parts.unshift('library');
+  return { registry, repository: parts.join('/'), ...(tag !== undefined && { tag }), ...(digest && { digest }) };
+}
+
+/** `registry/repository` in canonical form, for comparing two references to the same image. */
+export function canonicalName(ref: string): string {
+  const { registry, repository } = parseImageReference(ref);
+  return `${registry}/${repository}`;
+}

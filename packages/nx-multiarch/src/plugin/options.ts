@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { configErrorFromZod } from '../component/config';
+import { parsePlatforms, type Arch } from '../platform';
+
+export const pluginOptionsSchema = z
+  .object({
+    /** Name of the inferred build target. */
+    buildTargetName: z.string().min(1).default('build-image'),
+    /** Registry host[:port] images are tagged (and pushed) under; empty for local images. */
+    registry: z.string().default(''),
+    /** Prefix of every image name, e.g. `acme/`. */
+    imagePrefix: z.string().default(''),
+    tag: z.string().min(1).default('latest'),
+    /** Platforms built when `--platform` is not given. */
+    platforms: z.array(z.string()).min(1).default(['amd64', 'arm64']),
+  })
+  .strict();
+
+export type PluginOptions = z.input<typeof pluginOptionsSchema>;
+export type NormalizedPluginOptions = Omit<z.output<typeof pluginOptionsSchema>, 'platforms'> & {
+  platforms: Arch[];
+};
+
+const SOURCE = 'nx.json plugins[nx-multiarch].options';
+
+export function normalizePluginOptions(options: PluginOptions | undefined): NormalizedPluginOptions {
+  const parsed = pluginOptionsSchema.safeParse(options ?? {});
+  if (!parsed.success) throw configErrorFromZod(SOURCE, parsed.error);
+  return { ...parsed.data, platforms: parsePlatforms(parsed.data.platforms, SOURCE, 'platforms') };
+}
