@@ -18,7 +18,12 @@ export function parsePlatforms(value: string | readonly string[], source: string
     .map((v) => v.trim())
     .filter(Boolean);
   if (items.length === 0) {
-    throw new ConfigError(source, field, 'no platform given', `use one of ${ARCHES.join(', ')} (or a comma-separated list)`);
+    throw new ConfigError(
+      source,
+      field,
+      'no platform given',
+      `use one of ${ARCHES.join(', ')} (or a comma-separated list)`,
+    );
   }
   const arches: Arch[] = [];
   for (const item of items) {

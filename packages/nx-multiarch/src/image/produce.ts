@@ -56,7 +56,9 @@ export async function produceImage(
     digest = parseBuildMetadata(readFileSync(metadataFile, 'utf8'), metadataFile).digest;
   }
 
-  const inspected = parseImageInspect((await run(DOCKER, inspectImageArgs(ref), { timeoutMs: INSPECT_TIMEOUT_MS })).stdout);
+  const inspected = parseImageInspect(
+    (await run(DOCKER, inspectImageArgs(ref), { timeoutMs: INSPECT_TIMEOUT_MS })).stdout,
+  );
   verifyImagePlatform(inspected, ref, arch);
   const result: ImageResult = {
     project: options.project,

@@ -20,7 +20,9 @@ interface ImageTargetOptions {
 }
 
 /** Maps each component image name (with and without its registry) to the project that builds it. */
-export function imageOwners(projects: Record<string, { targets?: Record<string, { executor?: string; options?: unknown }> }>): Map<string, string> {
+export function imageOwners(
+  projects: Record<string, { targets?: Record<string, { executor?: string; options?: unknown }> }>,
+): Map<string, string> {
   const owners = new Map<string, string>();
   for (const [project, config] of Object.entries(projects)) {
     for (const target of Object.values(config.targets ?? {})) {
@@ -52,7 +54,12 @@ export const createDependencies: CreateDependencies<PluginOptions> = (_options, 
       for (const image of parsed.images) {
         const target = owners.get(canonicalName(image));
         if (!target || target === project) continue;
-        const dependency: RawProjectGraphDependency = { source: project, target, sourceFile: file, type: DependencyType.static };
+        const dependency: RawProjectGraphDependency = {
+          source: project,
+          target,
+          sourceFile: file,
+          type: DependencyType.static,
+        };
         validateDependency(dependency, context);
         dependencies.push(dependency);
       }

@@ -51,7 +51,11 @@ function buildImageTarget(
   };
 }
 
-function componentNode(file: string, options: NormalizedPluginOptions, context: CreateNodesContextV2): CreateNodesResult {
+function componentNode(
+  file: string,
+  options: NormalizedPluginOptions,
+  context: CreateNodesContextV2,
+): CreateNodesResult {
   const root = dirname(file);
   const absoluteRoot = join(context.workspaceRoot, root);
   const hasDockerfile = existsSync(join(absoluteRoot, 'Dockerfile'));
@@ -59,7 +63,12 @@ function componentNode(file: string, options: NormalizedPluginOptions, context: 
   if (basename(file) === COMPONENT_CONFIG_FILE && hasDockerfile) return {};
   const config = readComponentConfig(absoluteRoot, root);
   if (!hasDockerfile && !config.upstream) {
-    throw new ConfigError(`${root}/${COMPONENT_CONFIG_FILE}`, 'upstream', 'there is no Dockerfile and no upstream image', 'add a Dockerfile beside it, or set "upstream" to the image to pull and retag');
+    throw new ConfigError(
+      `${root}/${COMPONENT_CONFIG_FILE}`,
+      'upstream',
+      'there is no Dockerfile and no upstream image',
+      'add a Dockerfile beside it, or set "upstream" to the image to pull and retag',
+    );
   }
   const name = config.name ?? basename(root);
   const phase = config.phase ?? 'foundation';
@@ -70,7 +79,11 @@ function componentNode(file: string, options: NormalizedPluginOptions, context: 
         root,
         projectType: 'application',
         tags: ['nx-multiarch', `phase:${phase}`],
-        metadata: { description: hasDockerfile ? `Component image built from ${root}/Dockerfile` : `Upstream image ${config.upstream}, retagged per platform` },
+        metadata: {
+          description: hasDockerfile
+            ? `Component image built from ${root}/Dockerfile`
+            : `Upstream image ${config.upstream}, retagged per platform`,
+        },
         targets: { [options.buildTargetName]: buildImageTarget(root, config, hasDockerfile, options, name) },
       },
     },

@@ -15,7 +15,9 @@ export default async function buildImageExecutor(
       for (const image of normalized.images) {
         logger.info(`nx-multiarch: building ${image.name} for ${ociPlatform(arch)}`);
         const result = await produceImage(normalized, image, arch);
-        logger.info(`nx-multiarch: ${result.ref} is ${result.platform} (${result.imageId}) in ${(result.durationMs / 1000).toFixed(1)} s`);
+        logger.info(
+          `nx-multiarch: ${result.ref} is ${result.platform} (${result.imageId}) in ${(result.durationMs / 1000).toFixed(1)} s`,
+        );
       }
     }
     return { success: true };

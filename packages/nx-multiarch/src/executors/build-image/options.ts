@@ -27,8 +27,7 @@ export const buildImageOptionsSchema = z
 export type BuildImageExecutorSchema = z.input<typeof buildImageOptionsSchema>;
 
 export type BuildSource =
-  | { kind: 'dockerfile'; context: string; dockerfile: string }
-  | { kind: 'upstream'; upstream: string };
+  { kind: 'dockerfile'; context: string; dockerfile: string } | { kind: 'upstream'; upstream: string };
 
 export interface NormalizedBuildImageOptions {
   project: string;
@@ -69,7 +68,12 @@ export function normalizeBuildImageOptions(
       dockerfile: resolve(o.dockerfile ?? `${o.context}/Dockerfile`),
     };
   } else {
-    throw new ConfigError(source, 'context', 'neither context nor upstream is set', 'set context (a directory with a Dockerfile) or upstream (an image to pull)');
+    throw new ConfigError(
+      source,
+      'context',
+      'neither context nor upstream is set',
+      'set context (a directory with a Dockerfile) or upstream (an image to pull)',
+    );
   }
   return {
     project,

@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { labEnv } from './lab';
+
+export const REPO_ROOT = resolve(__dirname, '../../..');
+/** A workspace where global-setup npm-installed the packed plugin, nx and @nx/devkit. */
+export const INSTALLED_PLUGIN_WORKSPACE = join(tmpdir(), 'nx-multiarch-e2e-installed');
+
+export interface CommandOutput {
+  status: number | null;
+  /** stdout and stderr, as a user reading the terminal would see them. */
+  output: string;
+}
+
+/** Runs a command with the lab's environment, a hard timeout and no Nx daemon or cloud. */
+export function exec(file: string, args: string[], cwd: string, timeoutMs = 600_000): CommandOutput {
+  const result = spawnSync(file, args, {
+    cwd,
+    env: { ...process.env, ...labEnv(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+export function nx(args: string[], cwd = REPO_ROOT): CommandOutput {
+  return exec(join(cwd, 'node_modules/.bin/nx'), [...args, '--output-style=static'], cwd);
+}
+
+export function docker(args: string[]): CommandOutput {
+  return exec('docker', args, REPO_ROOT, 300_000);
+}
+
+/** The platform string (`linux/arm64`) of a local image, or the error text. */
+export function imagePlatform(ref: string): string {
+  const { status, output } = docker(['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', ref]);
+  return status === 0 ? output.trim() : `missing: ${output.trim()}`;
+}
+
+/** A new Nx workspace in a temp directory, with the installed plugin, the given files and plugin options. */
+export function tempWorkspace(files: Record<string, string>, pluginOptions: Record<string, unknown> = {}): string {
+  const root = mkdtempSync(join(tmpdir(), 'nx-multiarch-e2e-'));
+  symlinkSync(join(INSTALLED_PLUGIN_WORKSPACE, 'node_modules'), join(root, 'node_modules'));
+  const all: Record<string, string> = {
+    'package.json': JSON.stringify({ name: 'e2e-workspace', private: true }),
+    'nx.json': JSON.stringify({ plugins: [{ plugin: 'nx-multiarch', options: pluginOptions }] }),
+    ...files,
+  };
+  for (const [path, text] of Object.entries(all)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}

@@ -1,0 +1,6 @@
+module.exports = {
+  ...require('../../tools/jest/preset'),
+  displayName: 'unit',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+};

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PluginError } from '../errors';
+import { buildArgs, parseBuildMetadata, type BuildRequest } from './build';
+
+const base: BuildRequest = {
+  context: '/ws/images/api',
+  dockerfile: '/ws/images/api/Dockerfile',
+  platform: 'arm64',
+  tags: ['demo/api:latest-arm64'],
+  buildArgs: {},
+  metadataFile: '/ws/dist/images/api/api-arm64.metadata.json',
+  load: true,
+  push: false,
+};
+
+describe('buildArgs', () => {
+  // prettier-ignore
+  test.each<[string, Partial<BuildRequest>, string[]]>([
+    [
+      'load one arm64 image',
+      {},
+      [
+        'buildx', 'build', '--platform', 'linux/arm64', '--file', '/ws/images/api/Dockerfile',
+        '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
+        '--tag', 'demo/api:latest-arm64', '--load', '/ws/images/api',
+      ],
+    ],
+    [
+      'target, sorted build args, host network, push and load',
+      {
+        platform: 'amd64',
+        tags: ['reg:5000/demo/api-init:1.0-amd64', 'reg:5000/demo/api-init:sha-amd64'],
+        target: 'api-init',
+        buildArgs: { VERSION: '1.0', BASE_IMAGE: 'alpine:3.20' },
+        network: 'host',
+        push: true,
+      },
+      [
+        'buildx', 'build', '--platform', 'linux/amd64', '--file', '/ws/images/api/Dockerfile',
+        '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
+        '--tag', 'reg:5000/demo/api-init:1.0-amd64', '--tag', 'reg:5000/demo/api-init:sha-amd64',
+        '--target', 'api-init', '--build-arg', 'BASE_IMAGE=alpine:3.20', '--build-arg', 'VERSION=1.0',
+        '--network', 'host', '--load', '--push', '/ws/images/api',
+      ],
+    ],
+    [
+      'no cache, push only',
+      { noCache: true, load: false, push: true },
+      [
+        'buildx', 'build', '--platform', 'linux/arm64', '--file', '/ws/images/api/Dockerfile',
+        '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
+        '--tag', 'demo/api:latest-arm64', '--no-cache', '--push', '/ws/images/api',
+      ],
+    ],
+    [
+      'a build arg value with shell metacharacters stays one argument',
+      { buildArgs: { MOTD: 'a b; rm -rf / $(id) "q"' } },
+      [
+        'buildx', 'build', '--platform', 'linux/arm64', '--file', '/ws/images/api/Dockerfile',
+        '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
+        '--tag', 'demo/api:latest-arm64', '--build-arg', 'MOTD=a b; rm -rf / $(id) "q"', '--load', '/ws/images/api',
+      ],
+    ],
+  ])('%s', (_name, overrides, expected) => {
+    expect(buildArgs({ ...base, ...overrides })).toEqual(expected);
+  });
+});
+
+describe('parseBuildMetadata', () => {
+  it('reads the metadata buildx 0.13 wrote for a --load build on the docker driver', () => {
+    const file = join(__dirname, '../../test/fixtures/metadata-docker-driver-load.json');
+    expect(parseBuildMetadata(readFileSync(file, 'utf8'), file)).toEqual({
+      digest: 'sha256:244e0f0bc311c7e8d137fee00de54017bc85ef3fd3671b2060f83e16180362d5',
+      imageNames: [],
+      buildRef: 'default/default/p2qt0ad884f44x15j5o2a5b6y',
+    });
+  });
+
+  it('splits image.name and keeps the config digest', () => {
+    const text = JSON.stringify({
+      'containerimage.config.digest': 'sha256:cfg',
+      'containerimage.digest': 'sha256:manifest',
+      'image.name': 'reg/a:1-arm64,reg/a:sha-arm64',
+    });
+    expect(parseBuildMetadata(text, 'm.json')).toEqual({
+      digest: 'sha256:manifest',
+      configDigest: 'sha256:cfg',
+      imageNames: ['reg/a:1-arm64', 'reg/a:sha-arm64'],
+    });
+  });
+
+  test.each([
+    ['not json', /m\.json: buildx metadata is not JSON/],
+    ['{"containerimage.digest": 42}', /m\.json: unexpected buildx metadata/],
+  ])('rejects %j naming the file', (text, message) => {
+    expect(() => parseBuildMetadata(text, 'm.json')).toThrow(PluginError);
+    expect(() => parseBuildMetadata(text, 'm.json')).toThrow(message);
+  });
+});

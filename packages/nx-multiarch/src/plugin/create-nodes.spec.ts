@@ -1,0 +1,215 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { CreateNodesContextV2 } from '@nx/devkit';
+import { createNodes } from './create-nodes';
+
+function workspace(files: Record<string, string>): CreateNodesContextV2 {
+  const root = mkdtempSync(join(tmpdir(), 'nodes-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return { workspaceRoot: root, nxJsonConfiguration: {} };
+}
+
+const [glob, infer] = createNodes;
+
+describe('createNodes', () => {
+  it('matches Dockerfiles and component configs anywhere', () => {
+    expect(glob).toBe('**/{Dockerfile,multiarch.json}');
+  });
+
+  it('infers one project per component directory with a build-image target', async () => {
+    const context = workspace({
+      'src/api/Dockerfile': 'FROM alpine:3.20\n',
+      'src/api/multiarch.json': JSON.stringify({
+        phase: 'dependent',
+        platforms: ['linux/arm64'],
+        images: [
+          { name: 'api', target: 'api' },
+          { name: 'api-init', target: 'api-init' },
+        ],
+        network: 'host',
+      }),
+      'images/cache/multiarch.json': JSON.stringify({ upstream: 'redis:7.2-alpine' }),
+    });
+    const results = await infer(
+      ['src/api/Dockerfile', 'src/api/multiarch.json', 'images/cache/multiarch.json'],
+      { registry: '127.0.0.1:5000', imagePrefix: 'acme/', tag: '1.0' },
+      context,
+    );
+    expect(results).toMatchInlineSnapshot(`
+      [
+        [
+          "src/api/Dockerfile",
+          {
+            "projects": {
+              "src/api": {
+                "metadata": {
+                  "description": "Component image built from src/api/Dockerfile",
+                },
+                "name": "api",
+                "projectType": "application",
+                "root": "src/api",
+                "tags": [
+                  "nx-multiarch",
+                  "phase:dependent",
+                ],
+                "targets": {
+                  "build-image": {
+                    "cache": false,
+                    "dependsOn": [
+                      {
+                        "dependencies": true,
+                        "params": "forward",
+                        "target": "build-image",
+                      },
+                    ],
+                    "executor": "nx-multiarch:build-image",
+                    "inputs": [
+                      "{projectRoot}/**/*",
+                      {
+                        "dependentTasksOutputFiles": "**/*.json",
+                        "transitive": true,
+                      },
+                    ],
+                    "metadata": {
+                      "description": "Build api, api-init for arm64 with docker buildx",
+                      "technologies": [
+                        "docker",
+                      ],
+                    },
+                    "options": {
+                      "context": "src/api",
+                      "dockerfile": "src/api/Dockerfile",
+                      "imagePrefix": "acme/",
+                      "images": [
+                        {
+                          "name": "api",
+                          "target": "api",
+                        },
+                        {
+                          "name": "api-init",
+                          "target": "api-init",
+                        },
+                      ],
+                      "network": "host",
+                      "platform": "arm64",
+                      "registry": "127.0.0.1:5000",
+                      "tag": "1.0",
+                    },
+                    "outputs": [
+                      "{workspaceRoot}/dist/images/{projectName}",
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        ],
+        [
+          "src/api/multiarch.json",
+          {},
+        ],
+        [
+          "images/cache/multiarch.json",
+          {
+            "projects": {
+              "images/cache": {
+                "metadata": {
+                  "description": "Upstream image redis:7.2-alpine, retagged per platform",
+                },
+                "name": "cache",
+                "projectType": "application",
+                "root": "images/cache",
+                "tags": [
+                  "nx-multiarch",
+                  "phase:foundation",
+                ],
+                "targets": {
+                  "build-image": {
+                    "cache": false,
+                    "dependsOn": [
+                      {
+                        "dependencies": true,
+                        "params": "forward",
+                        "target": "build-image",
+                      },
+                    ],
+                    "executor": "nx-multiarch:build-image",
+                    "inputs": [
+                      "{projectRoot}/**/*",
+                      {
+                        "dependentTasksOutputFiles": "**/*.json",
+                        "transitive": true,
+                      },
+                    ],
+                    "metadata": {
+                      "description": "Build cache for amd64, arm64 with docker buildx",
+                      "technologies": [
+                        "docker",
+                      ],
+                    },
+                    "options": {
+                      "imagePrefix": "acme/",
+                      "images": [
+                        {
+                          "name": "cache",
+                        },
+                      ],
+                      "platform": "amd64,arm64",
+                      "registry": "127.0.0.1:5000",
+                      "tag": "1.0",
+                      "upstream": "redis:7.2-alpine",
+                    },
+                    "outputs": [
+                      "{workspaceRoot}/dist/images/{projectName}",
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        ],
+      ]
+    `);
+  });
+
+  it('honours a custom target name and project name', async () => {
+    const context = workspace({
+      'images/gw/Dockerfile': 'FROM alpine\n',
+      'images/gw/multiarch.json': '{"name":"gateway"}',
+    });
+    const [[, result]] = await infer(['images/gw/Dockerfile'], { buildTargetName: 'image' }, context);
+    expect(Object.keys(result.projects?.['images/gw']?.targets ?? {})).toEqual(['image']);
+    expect(result.projects?.['images/gw']?.name).toBe('gateway');
+  });
+
+  it('reports a bad component config with its file and field', async () => {
+    const context = workspace({ 'src/a/Dockerfile': 'FROM alpine\n', 'src/b/multiarch.json': '{"phase":"first"}' });
+    const error = await Promise.resolve(infer(['src/a/Dockerfile', 'src/b/multiarch.json'], {}, context)).catch(
+      (e) => e,
+    );
+    expect(error.errors).toEqual([['src/b/multiarch.json', expect.objectContaining({ field: 'phase' })]]);
+    expect(error.errors[0][1].message).toMatch(/^src\/b\/multiarch\.json: phase: Invalid option/);
+    // The good component still made it into the graph.
+    expect(Object.keys(error.partialResults[0][1].projects)).toEqual(['src/a']);
+  });
+
+  it('rejects a config-only component without an upstream image', async () => {
+    const context = workspace({ 'src/c/multiarch.json': '{"phase":"foundation"}' });
+    const error = await Promise.resolve(infer(['src/c/multiarch.json'], {}, context)).catch((e) => e);
+    expect(error.errors[0][1].message).toBe(
+      'src/c/multiarch.json: upstream: there is no Dockerfile and no upstream image. ' +
+        'Fix: add a Dockerfile beside it, or set "upstream" to the image to pull and retag',
+    );
+  });
+
+  it('rejects bad plugin options naming nx.json', async () => {
+    const context = workspace({ 'src/a/Dockerfile': 'FROM alpine\n' });
+    await expect(infer(['src/a/Dockerfile'], { platforms: ['x86'] }, context)).rejects.toThrow(
+      "nx.json plugins[nx-multiarch].options: platforms: unknown platform 'x86'",
+    );
+  });
+});

@@ -1,0 +1,25 @@
+import { normalizePluginOptions } from './options';
+
+describe('normalizePluginOptions', () => {
+  it('fills defaults', () => {
+    expect(normalizePluginOptions(undefined)).toEqual({
+      buildTargetName: 'build-image',
+      registry: '',
+      imagePrefix: '',
+      tag: 'latest',
+      platforms: ['amd64', 'arm64'],
+    });
+  });
+
+  it('normalizes platforms', () => {
+    expect(normalizePluginOptions({ platforms: ['linux/arm64'] }).platforms).toEqual(['arm64']);
+  });
+
+  test.each([
+    [{ platforms: ['s390x'] }, "nx.json plugins[nx-multiarch].options: platforms: unknown platform 's390x'"],
+    [{ imagePrefx: 'acme/' }, 'nx.json plugins[nx-multiarch].options: (top level): unknown key(s) imagePrefx'],
+    [{ tag: '' }, 'nx.json plugins[nx-multiarch].options: tag: Too small'],
+  ])('%j is rejected naming nx.json and the field', (options, message) => {
+    expect(() => normalizePluginOptions(options as never)).toThrow(message);
+  });
+});
