@@ -23,7 +23,9 @@ export function exec(file: string, args: string[], cwd: string, timeoutMs = 600_
     timeout: timeoutMs,
     maxBuffer: 64 * 1024 * 1024,
   });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  // Nx colours its output under CI=true whatever the terminal; tests read the text.
+  const output = `${result.stdout}${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+  return { status: result.status, output };
 }
 
 export function nx(args: string[], cwd = REPO_ROOT): CommandOutput {
