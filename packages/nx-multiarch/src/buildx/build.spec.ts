@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PluginError } from '../errors';
-import { buildArgs, parseBuildMetadata, type BuildRequest } from './build';
+import { buildArgs, parseBuildMetadata, resolveBuildNetwork, type BuildRequest } from './build';
 
 const base: BuildRequest = {
   context: '/ws/images/api',
@@ -41,7 +41,16 @@ describe('buildArgs', () => {
         '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
         '--tag', 'reg:5000/demo/api-init:1.0-amd64', '--tag', 'reg:5000/demo/api-init:sha-amd64',
         '--target', 'api-init', '--build-arg', 'BASE_IMAGE=alpine:3.20', '--build-arg', 'VERSION=1.0',
-        '--network', 'host', '--load', '--push', '/ws/images/api',
+        '--network', 'host', '--allow', 'network.host', '--load', '--push', '/ws/images/api',
+      ],
+    ],
+    [
+      'on a named builder, without network',
+      { builder: 'nx-multiarch', network: 'none' },
+      [
+        'buildx', 'build', '--builder', 'nx-multiarch', '--platform', 'linux/arm64', '--file', '/ws/images/api/Dockerfile',
+        '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
+        '--tag', 'demo/api:latest-arm64', '--network', 'none', '--load', '/ws/images/api',
       ],
     ],
     [
@@ -96,5 +105,29 @@ describe('parseBuildMetadata', () => {
   ])('rejects %j naming the file', (text, message) => {
     expect(() => parseBuildMetadata(text, 'm.json')).toThrow(PluginError);
     expect(() => parseBuildMetadata(text, 'm.json')).toThrow(message);
+  });
+});
+
+describe('resolveBuildNetwork', () => {
+  const hostBuilder = { name: 'nx-multiarch', hostNetwork: true };
+  const bridgeBuilder = { name: 'remote1', hostNetwork: false };
+  test.each<[Parameters<typeof resolveBuildNetwork>[0], Parameters<typeof resolveBuildNetwork>[1], string | undefined]>(
+    [
+      [undefined, hostBuilder, 'host'],
+      [undefined, bridgeBuilder, undefined],
+      [undefined, undefined, undefined],
+      ['host', hostBuilder, 'host'],
+      ['default', hostBuilder, undefined],
+      ['none', hostBuilder, 'none'],
+      ['none', undefined, 'none'],
+    ],
+  )('component %s on %j -> %s', (requested, builder, expected) => {
+    expect(resolveBuildNetwork(requested, builder, 'project worker')).toBe(expected);
+  });
+
+  it('fails a component that needs the host network on a builder without it', () => {
+    expect(() => resolveBuildNetwork('host', bridgeBuilder, 'project worker')).toThrow(
+      'project worker: network: needs host networking but builder remote1 has none. Fix: run builder-setup with driver docker-container (network=host) or docker',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PluginError } from '../errors';
+import { ConfigError, PluginError } from '../errors';
 import { type Arch, ociPlatform } from '../platform';
 
 export interface BuildRequest {
@@ -12,14 +12,41 @@ export interface BuildRequest {
   metadataFile: string;
   load: boolean;
   push: boolean;
+  /** buildx builder to use; absent: buildx's current builder. */
+  builder?: string;
   /** `host` lets RUN steps reach services on the build machine's loopback. */
-  network?: string;
+  network?: 'host' | 'none';
   noCache?: boolean;
+}
+
+/**
+ * RUN steps get the host network when the builder has it (they then reach a proxy or service on the
+ * host's loopback), unless the component asks otherwise; a component that needs it fails clearly without it.
+ */
+export function resolveBuildNetwork(
+  requested: 'default' | 'host' | 'none' | undefined,
+  builder: { name: string; hostNetwork: boolean } | undefined,
+  source: string,
+): 'host' | 'none' | undefined {
+  if (requested === 'none') return 'none';
+  if (requested === 'default') return undefined;
+  if (builder?.hostNetwork) return 'host';
+  if (requested === 'host') {
+    throw new ConfigError(
+      source,
+      'network',
+      `needs host networking but builder ${builder?.name ?? '(buildx default)'} has none`,
+      'run builder-setup with driver docker-container (network=host) or docker',
+    );
+  }
+  return undefined;
 }
 
 // Fixed flag order so argv tables in tests stay readable and diffs stay small.
 export function buildArgs(request: BuildRequest): string[] {
-  const args = ['buildx', 'build', '--platform', ociPlatform(request.platform), '--file', request.dockerfile];
+  const args = ['buildx', 'build'];
+  if (request.builder) args.push('--builder', request.builder);
+  args.push('--platform', ociPlatform(request.platform), '--file', request.dockerfile);
   args.push('--progress', 'plain', '--metadata-file', request.metadataFile);
   for (const tag of request.tags) args.push('--tag', tag);
   if (request.target) args.push('--target', request.target);
@@ -27,6 +54,7 @@ export function buildArgs(request: BuildRequest): string[] {
     args.push('--build-arg', `${name}=${request.buildArgs[name]}`);
   }
   if (request.network) args.push('--network', request.network);
+  if (request.network === 'host') args.push('--allow', 'network.host');
   if (request.noCache) args.push('--no-cache');
   if (request.load) args.push('--load');
   if (request.push) args.push('--push');

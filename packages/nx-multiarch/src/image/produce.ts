@@ -1,12 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { buildArgs, parseBuildMetadata } from '../buildx/build';
+import { buildArgs, parseBuildMetadata, resolveBuildNetwork } from '../buildx/build';
 import { inspectImageArgs, parseImageInspect, pullImageArgs, tagImageArgs, verifyImagePlatform } from '../docker/image';
 import type { NormalizedBuildImageOptions } from '../executors/build-image/options';
+import { proxyBuildArgs, proxyEnv } from '../network/proxy';
 import { ociPlatform, type Arch } from '../platform';
-import { run } from '../process/exec';
+import type { BuildEnvironment } from './build-environment';
+import { docker } from '../docker/cli';
 import { archTag } from './tag';
 
-export const DOCKER = 'docker';
 const INSPECT_TIMEOUT_MS = 60_000;
 
 export interface ImageResult {
@@ -28,37 +29,41 @@ export async function produceImage(
   options: NormalizedBuildImageOptions,
   image: { name: string; target?: string },
   arch: Arch,
+  environment: BuildEnvironment,
 ): Promise<ImageResult> {
   const started = Date.now();
   const ref = archTag(options.naming, image.name, arch);
   const base = `${options.outputDir}/${image.name}-${arch}`;
   mkdirSync(options.outputDir, { recursive: true });
   let digest: string | undefined;
+  // The client fetches registry tokens itself, so it needs the proxies in its environment too.
+  const env = proxyEnv(environment.proxies.client);
 
   if (options.source.kind === 'upstream') {
-    await run(DOCKER, pullImageArgs(options.source.upstream, arch), { timeoutMs: options.timeoutMs, echo: true });
-    await run(DOCKER, tagImageArgs(options.source.upstream, ref), { timeoutMs: INSPECT_TIMEOUT_MS });
+    await docker(pullImageArgs(options.source.upstream, arch), { timeoutMs: options.timeoutMs, echo: true, env });
+    await docker(tagImageArgs(options.source.upstream, ref), { timeoutMs: INSPECT_TIMEOUT_MS });
   } else {
     const metadataFile = `${base}.metadata.json`;
+    const network = resolveBuildNetwork(options.network, environment.builder, `project ${options.project}`);
     const argv = buildArgs({
+      ...(environment.builder && { builder: environment.builder.name }),
       context: options.source.context,
       dockerfile: options.source.dockerfile,
       platform: arch,
       tags: [ref],
       ...(image.target && { target: image.target }),
-      buildArgs: options.buildArgs,
+      // Predefined proxy ARGs stay out of the cache key and the image history; the component's own args win.
+      buildArgs: { ...proxyBuildArgs(environment.proxies.runSteps), ...options.buildArgs },
       metadataFile,
       load: options.load,
       push: options.push,
-      ...(options.network && { network: options.network }),
+      ...(network && { network }),
     });
-    await run(DOCKER, argv, { timeoutMs: options.timeoutMs, echo: true });
+    await docker(argv, { timeoutMs: options.timeoutMs, echo: true, env });
     digest = parseBuildMetadata(readFileSync(metadataFile, 'utf8'), metadataFile).digest;
   }
 
-  const inspected = parseImageInspect(
-    (await run(DOCKER, inspectImageArgs(ref), { timeoutMs: INSPECT_TIMEOUT_MS })).stdout,
-  );
+  const inspected = parseImageInspect((await docker(inspectImageArgs(ref), { timeoutMs: INSPECT_TIMEOUT_MS })).stdout);
   verifyImagePlatform(inspected, ref, arch);
   const result: ImageResult = {
     project: options.project,

@@ -17,7 +17,7 @@ const [glob, infer] = createNodes;
 
 describe('createNodes', () => {
   it('matches Dockerfiles and component configs anywhere', () => {
-    expect(glob).toBe('**/{Dockerfile,multiarch.json}');
+    expect(glob).toBe('{nx.json,**/Dockerfile,**/multiarch.json}');
   });
 
   it('infers one project per component directory with a build-image target', async () => {
@@ -40,139 +40,149 @@ describe('createNodes', () => {
       context,
     );
     expect(results).toMatchInlineSnapshot(`
-      [
-        [
-          "src/api/Dockerfile",
-          {
-            "projects": {
-              "src/api": {
-                "metadata": {
-                  "description": "Component image built from src/api/Dockerfile",
-                },
-                "name": "api",
-                "projectType": "application",
-                "root": "src/api",
-                "tags": [
-                  "nx-multiarch",
-                  "phase:dependent",
-                ],
-                "targets": {
-                  "build-image": {
-                    "cache": false,
-                    "dependsOn": [
-                      {
-                        "dependencies": true,
-                        "params": "forward",
-                        "target": "build-image",
-                      },
-                    ],
-                    "executor": "nx-multiarch:build-image",
-                    "inputs": [
-                      "{projectRoot}/**/*",
-                      {
-                        "dependentTasksOutputFiles": "**/*.json",
-                        "transitive": true,
-                      },
-                    ],
-                    "metadata": {
-                      "description": "Build api, api-init for arm64 with docker buildx",
-                      "technologies": [
-                        "docker",
-                      ],
-                    },
-                    "options": {
-                      "context": "src/api",
-                      "dockerfile": "src/api/Dockerfile",
-                      "imagePrefix": "acme/",
-                      "images": [
-                        {
-                          "name": "api",
-                          "target": "api",
-                        },
-                        {
-                          "name": "api-init",
-                          "target": "api-init",
-                        },
-                      ],
-                      "network": "host",
-                      "platform": "arm64",
-                      "registry": "127.0.0.1:5000",
-                      "tag": "1.0",
-                    },
-                    "outputs": [
-                      "{workspaceRoot}/dist/images/{projectName}",
-                    ],
-                  },
-                },
-              },
-            },
-          },
-        ],
-        [
-          "src/api/multiarch.json",
-          {},
-        ],
-        [
-          "images/cache/multiarch.json",
-          {
-            "projects": {
-              "images/cache": {
-                "metadata": {
-                  "description": "Upstream image redis:7.2-alpine, retagged per platform",
-                },
-                "name": "cache",
-                "projectType": "application",
-                "root": "images/cache",
-                "tags": [
-                  "nx-multiarch",
-                  "phase:foundation",
-                ],
-                "targets": {
-                  "build-image": {
-                    "cache": false,
-                    "dependsOn": [
-                      {
-                        "dependencies": true,
-                        "params": "forward",
-                        "target": "build-image",
-                      },
-                    ],
-                    "executor": "nx-multiarch:build-image",
-                    "inputs": [
-                      "{projectRoot}/**/*",
-                      {
-                        "dependentTasksOutputFiles": "**/*.json",
-                        "transitive": true,
-                      },
-                    ],
-                    "metadata": {
-                      "description": "Build cache for amd64, arm64 with docker buildx",
-                      "technologies": [
-                        "docker",
-                      ],
-                    },
-                    "options": {
-                      "imagePrefix": "acme/",
-                      "images": [
-                        {
-                          "name": "cache",
-                        },
-                      ],
-                      "platform": "amd64,arm64",
-                      "registry": "127.0.0.1:5000",
-                      "tag": "1.0",
-                      "upstream": "redis:7.2-alpine",
-                    },
-                    "outputs": [
-                      "{workspaceRoot}/dist/images/{projectName}",
-                    ],
-                  },
-                },
-              },
-            },
-          },
-        ],
-      ]
+     [
+       [
+         "src/api/Dockerfile",
+         {
+           "projects": {
+             "src/api": {
+               "metadata": {
+                 "description": "Component image built from src/api/Dockerfile",
+               },
+               "name": "api",
+               "projectType": "application",
+               "root": "src/api",
+               "tags": [
+                 "nx-multiarch",
+                 "phase:dependent",
+               ],
+               "targets": {
+                 "build-image": {
+                   "cache": false,
+                   "dependsOn": [
+                     {
+                       "dependencies": true,
+                       "params": "forward",
+                       "target": "build-image",
+                     },
+                     {
+                       "params": "ignore",
+                       "projects": "tag:nx-multiarch:workspace",
+                       "target": "builder-setup",
+                     },
+                   ],
+                   "executor": "nx-multiarch:build-image",
+                   "inputs": [
+                     "{projectRoot}/**/*",
+                     {
+                       "dependentTasksOutputFiles": "**/*.json",
+                       "transitive": true,
+                     },
+                   ],
+                   "metadata": {
+                     "description": "Build api, api-init for arm64 with docker buildx",
+                     "technologies": [
+                       "docker",
+                     ],
+                   },
+                   "options": {
+                     "context": "src/api",
+                     "dockerfile": "src/api/Dockerfile",
+                     "imagePrefix": "acme/",
+                     "images": [
+                       {
+                         "name": "api",
+                         "target": "api",
+                       },
+                       {
+                         "name": "api-init",
+                         "target": "api-init",
+                       },
+                     ],
+                     "network": "host",
+                     "platform": "arm64",
+                     "registry": "127.0.0.1:5000",
+                     "tag": "1.0",
+                   },
+                   "outputs": [
+                     "{workspaceRoot}/dist/images/{projectName}",
+                   ],
+                 },
+               },
+             },
+           },
+         },
+       ],
+       [
+         "src/api/multiarch.json",
+         {},
+       ],
+       [
+         "images/cache/multiarch.json",
+         {
+           "projects": {
+             "images/cache": {
+               "metadata": {
+                 "description": "Upstream image redis:7.2-alpine, retagged per platform",
+               },
+               "name": "cache",
+               "projectType": "application",
+               "root": "images/cache",
+               "tags": [
+                 "nx-multiarch",
+                 "phase:foundation",
+               ],
+               "targets": {
+                 "build-image": {
+                   "cache": false,
+                   "dependsOn": [
+                     {
+                       "dependencies": true,
+                       "params": "forward",
+                       "target": "build-image",
+                     },
+                     {
+                       "params": "ignore",
+                       "projects": "tag:nx-multiarch:workspace",
+                       "target": "builder-setup",
+                     },
+                   ],
+                   "executor": "nx-multiarch:build-image",
+                   "inputs": [
+                     "{projectRoot}/**/*",
+                     {
+                       "dependentTasksOutputFiles": "**/*.json",
+                       "transitive": true,
+                     },
+                   ],
+                   "metadata": {
+                     "description": "Build cache for amd64, arm64 with docker buildx",
+                     "technologies": [
+                       "docker",
+                     ],
+                   },
+                   "options": {
+                     "imagePrefix": "acme/",
+                     "images": [
+                       {
+                         "name": "cache",
+                       },
+                     ],
+                     "platform": "amd64,arm64",
+                     "registry": "127.0.0.1:5000",
+                     "tag": "1.0",
+                     "upstream": "redis:7.2-alpine",
+                   },
+                   "outputs": [
+                     "{workspaceRoot}/dist/images/{projectName}",
+                   ],
+                 },
+               },
+             },
+           },
+         },
+       ],
+     ]
     `);
   });
 
@@ -211,5 +221,57 @@ describe('createNodes', () => {
     await expect(infer(['src/a/Dockerfile'], { platforms: ['x86'] }, context)).rejects.toThrow(
       "nx.json plugins[nx-multiarch].options: platforms: unknown platform 'x86'",
     );
+  });
+
+  it('adds builder-setup to a workspace project named after the root package.json', async () => {
+    const context = workspace({ 'package.json': '{"name":"acme-platform"}', 'nx.json': '{}' });
+    const [[, result]] = await infer(
+      ['nx.json'],
+      { builder: { driver: 'docker-container', daemonConfig: 'ops/daemon.json' } },
+      context,
+    );
+    expect(result.projects?.['.']).toEqual({
+      name: 'acme-platform',
+      root: '.',
+      tags: ['nx-multiarch:workspace'],
+      targets: {
+        'builder-setup': {
+          executor: 'nx-multiarch:builder-setup',
+          options: { driver: 'docker-container', daemonConfig: 'ops/daemon.json' },
+          cache: false,
+          parallelism: false,
+          metadata: {
+            description: 'Create or update the buildx builder every build uses, configured from daemon.json',
+            technologies: ['docker'],
+          },
+        },
+      },
+    });
+  });
+
+  it('passes daemonConfig and stateDir on to build-image, which depends on builder-setup', async () => {
+    const context = workspace({ 'images/a/Dockerfile': 'FROM alpine\n' });
+    const [[, result]] = await infer(
+      ['images/a/Dockerfile'],
+      { builder: { daemonConfig: '/etc/lab/daemon.json', stateDir: 'tmp/state' } },
+      context,
+    );
+    const target = result.projects?.['images/a']?.targets?.['build-image'];
+    expect(target?.options).toMatchObject({ daemonConfig: '/etc/lab/daemon.json', stateDir: 'tmp/state' });
+    expect(target?.dependsOn).toContainEqual({
+      target: 'builder-setup',
+      projects: 'tag:nx-multiarch:workspace',
+      params: 'ignore',
+    });
+  });
+
+  it('only takes component files under the components globs', async () => {
+    const context = workspace({ 'images/a/Dockerfile': 'FROM alpine\n', 'tools/ci/Dockerfile': 'FROM alpine\n' });
+    const results = await infer(
+      ['images/a/Dockerfile', 'tools/ci/Dockerfile'],
+      { components: ['images/*/*'] },
+      context,
+    );
+    expect(results.map(([file]) => file)).toEqual(['images/a/Dockerfile']);
   });
 });

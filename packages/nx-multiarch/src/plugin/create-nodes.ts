@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
   createNodesFromFiles,
@@ -7,13 +7,17 @@ import {
   type CreateNodesV2,
   type TargetConfiguration,
 } from '@nx/devkit';
+import { minimatch } from 'minimatch';
 import { COMPONENT_CONFIG_FILE, readComponentConfig, type ComponentConfig } from '../component/config';
 import { ConfigError } from '../errors';
 import { parsePlatforms } from '../platform';
 import { normalizePluginOptions, type NormalizedPluginOptions, type PluginOptions } from './options';
 
 export const BUILD_IMAGE_EXECUTOR = 'nx-multiarch:build-image';
-export const COMPONENT_GLOB = `**/{Dockerfile,${COMPONENT_CONFIG_FILE}}`;
+export const BUILDER_SETUP_EXECUTOR = 'nx-multiarch:builder-setup';
+/** Tag of the workspace-level project that holds builder-setup (and later diagnose, report). */
+export const WORKSPACE_TAG = 'nx-multiarch:workspace';
+export const PLUGIN_GLOB = `{nx.json,**/Dockerfile,**/${COMPONENT_CONFIG_FILE}}`;
 
 function buildImageTarget(
   root: string,
@@ -35,11 +39,17 @@ function buildImageTarget(
       registry: options.registry,
       imagePrefix: options.imagePrefix,
       tag: options.tag,
+      ...(options.builder.daemonConfig && { daemonConfig: options.builder.daemonConfig }),
+      ...(options.builder.stateDir && { stateDir: options.builder.stateDir }),
       ...(config.buildArgs && { buildArgs: config.buildArgs }),
       ...(config.network && { network: config.network }),
     },
-    // `params: forward` passes --platform on to the images this one is built from.
-    dependsOn: [{ target: options.buildTargetName, dependencies: true, params: 'forward' }],
+    dependsOn: [
+      // `params: forward` passes --platform on to the images this one is built from.
+      { target: options.buildTargetName, dependencies: true, params: 'forward' },
+      // Every build uses the one builder that builder-setup prepared.
+      { target: 'builder-setup', projects: `tag:${WORKSPACE_TAG}`, params: 'ignore' },
+    ],
     inputs: ['{projectRoot}/**/*', { dependentTasksOutputFiles: '**/*.json', transitive: true }],
     outputs: ['{workspaceRoot}/dist/images/{projectName}'],
     // A --load'ed image lives in one daemon only: a cache hit could claim an image that is not there.
@@ -90,10 +100,51 @@ function componentNode(
   };
 }
 
+function workspaceProjectName(options: NormalizedPluginOptions, workspaceRoot: string): string {
+  if (options.workspaceProject) return options.workspaceProject;
+  const packageJson = join(workspaceRoot, 'package.json');
+  const name = existsSync(packageJson)
+    ? (JSON.parse(readFileSync(packageJson, 'utf8')) as { name?: string }).name
+    : undefined;
+  return name ?? 'workspace';
+}
+
+function workspaceNode(options: NormalizedPluginOptions, context: CreateNodesContextV2): CreateNodesResult {
+  return {
+    projects: {
+      '.': {
+        name: workspaceProjectName(options, context.workspaceRoot),
+        root: '.',
+        tags: [WORKSPACE_TAG],
+        targets: {
+          'builder-setup': {
+            executor: BUILDER_SETUP_EXECUTOR,
+            options: options.builder,
+            // One builder for the whole workspace: never two setups side by side, never from cache.
+            cache: false,
+            parallelism: false,
+            metadata: {
+              description: 'Create or update the buildx builder every build uses, configured from daemon.json',
+              technologies: ['docker'],
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
 export const createNodes: CreateNodesV2<PluginOptions> = [
-  COMPONENT_GLOB,
+  PLUGIN_GLOB,
   async (files, rawOptions, context) => {
     const options = normalizePluginOptions(rawOptions);
-    return createNodesFromFiles((file, _options, ctx) => componentNode(file, options, ctx), files, rawOptions, context);
+    const inScope = (file: string) =>
+      file === 'nx.json' || options.components.some((glob) => minimatch(file, glob, { dot: false }));
+    return createNodesFromFiles(
+      (file, _options, ctx) => (file === 'nx.json' ? workspaceNode(options, ctx) : componentNode(file, options, ctx)),
+      files.filter(inScope),
+      rawOptions,
+      context,
+    );
   },
 ];

@@ -8,6 +8,8 @@ describe('normalizePluginOptions', () => {
       imagePrefix: '',
       tag: 'latest',
       platforms: ['amd64', 'arm64'],
+      components: ['**'],
+      builder: {},
     });
   });
 
@@ -21,5 +23,13 @@ describe('normalizePluginOptions', () => {
     [{ tag: '' }, 'nx.json plugins[nx-multiarch].options: tag: Too small'],
   ])('%j is rejected naming nx.json and the field', (options, message) => {
     expect(() => normalizePluginOptions(options as never)).toThrow(message);
+  });
+});
+
+describe('builder options', () => {
+  it('are validated with the builder-setup schema, naming the field', () => {
+    expect(() => normalizePluginOptions({ builder: { driver: 'kubernetes' } } as never)).toThrow(
+      /^nx\.json plugins\[nx-multiarch\]\.options: builder\.driver: Invalid option/,
+    );
   });
 });

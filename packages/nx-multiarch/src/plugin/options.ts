@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configErrorFromZod } from '../component/config';
+import { builderSetupOptionsSchema, type BuilderSetupExecutorSchema } from '../executors/builder-setup/options';
 import { parsePlatforms, type Arch } from '../platform';
 
 export const pluginOptionsSchema = z
@@ -13,12 +14,20 @@ export const pluginOptionsSchema = z
     tag: z.string().min(1).default('latest'),
     /** Platforms built when `--platform` is not given. */
     platforms: z.array(z.string()).min(1).default(['amd64', 'arm64']),
+    /** Globs (from the workspace root) of the component directories' files; default: anywhere. */
+    components: z.array(z.string().min(1)).min(1).default(['**']),
+    /** Name of the workspace-level project holding builder-setup; default: the root package.json name. */
+    workspaceProject: z.string().min(1).optional(),
+    /** Options of the builder-setup target (driver, daemonConfig, registries, nodes...). */
+    builder: builderSetupOptionsSchema.partial().default({}),
   })
   .strict();
 
 export type PluginOptions = z.input<typeof pluginOptionsSchema>;
-export type NormalizedPluginOptions = Omit<z.output<typeof pluginOptionsSchema>, 'platforms'> & {
+export type NormalizedPluginOptions = Omit<z.output<typeof pluginOptionsSchema>, 'platforms' | 'builder'> & {
   platforms: Arch[];
+  /** As the user wrote them (validated): builder-setup applies its own defaults. */
+  builder: Partial<BuilderSetupExecutorSchema>;
 };
 
 const SOURCE = 'nx.json plugins[nx-multiarch].options';
@@ -26,5 +35,9 @@ const SOURCE = 'nx.json plugins[nx-multiarch].options';
 export function normalizePluginOptions(options: PluginOptions | undefined): NormalizedPluginOptions {
   const parsed = pluginOptionsSchema.safeParse(options ?? {});
   if (!parsed.success) throw configErrorFromZod(SOURCE, parsed.error);
-  return { ...parsed.data, platforms: parsePlatforms(parsed.data.platforms, SOURCE, 'platforms') };
+  return {
+    ...parsed.data,
+    platforms: parsePlatforms(parsed.data.platforms, SOURCE, 'platforms'),
+    builder: options?.builder ?? {},
+  };
 }

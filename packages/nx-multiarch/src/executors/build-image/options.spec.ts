@@ -1,33 +1,8 @@
-import { z } from 'zod';
+import { describeSchemaDrift } from '../../../test/schema-drift';
 import schemaJson from './schema.json';
 import { buildImageOptionsSchema, normalizeBuildImageOptions } from './options';
 
-type JsonSchema = {
-  type?: string;
-  enum?: unknown[];
-  default?: unknown;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-};
-
-describe('schema.json', () => {
-  // Nx validates and documents options from schema.json; the executor's types come from zod. Keep them one.
-  const fromZod = z.toJSONSchema(buildImageOptionsSchema, { io: 'input' }) as JsonSchema;
-  const fromFile = schemaJson as JsonSchema;
-
-  it('has the same properties as the zod schema', () => {
-    expect(Object.keys(fromFile.properties ?? {}).sort()).toEqual(Object.keys(fromZod.properties ?? {}).sort());
-  });
-
-  it('has the same required properties', () => {
-    expect([...(fromFile.required ?? [])].sort()).toEqual([...(fromZod.required ?? [])].sort());
-  });
-
-  test.each(Object.keys(buildImageOptionsSchema.shape))('%s has the same type, enum and default', (name) => {
-    const pick = ({ type, enum: values, default: value }: JsonSchema) => ({ type, enum: values, default: value });
-    expect(pick(fromFile.properties?.[name] ?? {})).toEqual(pick(fromZod.properties?.[name] ?? {}));
-  });
-});
+describeSchemaDrift(schemaJson, buildImageOptionsSchema);
 
 describe('normalizeBuildImageOptions', () => {
   it('resolves paths, platforms and defaults once', () => {
@@ -53,6 +28,7 @@ describe('normalizeBuildImageOptions', () => {
       push: false,
       timeoutMs: 3_600_000,
       outputDir: '/ws/dist/images/api',
+      stateDir: '/ws/.nx-multiarch',
     });
   });
 

@@ -3,6 +3,7 @@ import { configErrorFromZod } from '../../component/config';
 import { ConfigError } from '../../errors';
 import type { ImageNaming } from '../../image/tag';
 import { type Arch, parsePlatforms } from '../../platform';
+import { DEFAULT_STATE_DIR } from '../../state/builder-state';
 
 // The one source of the executor's options: schema.d.ts derives from it, and a spec checks schema.json against it.
 export const buildImageOptionsSchema = z
@@ -21,6 +22,8 @@ export const buildImageOptionsSchema = z
     push: z.boolean().default(false),
     timeout: z.number().positive().default(3600),
     outputPath: z.string().optional(),
+    daemonConfig: z.string().optional(),
+    stateDir: z.string().default(DEFAULT_STATE_DIR),
   })
   .strict();
 
@@ -42,6 +45,10 @@ export interface NormalizedBuildImageOptions {
   timeoutMs: number;
   /** Absolute directory for metadata and result files (the target's Nx output). */
   outputDir: string;
+  /** Where builder-setup left the builder state (absolute). */
+  stateDir: string;
+  /** daemon.json to read proxies from, when not Docker's default location. */
+  daemonConfig?: string;
 }
 
 /** Validates once and resolves paths against the workspace root; everything after trusts the result. */
@@ -87,5 +94,7 @@ export function normalizeBuildImageOptions(
     push: o.push,
     timeoutMs: o.timeout * 1000,
     outputDir: resolve(o.outputPath ?? `dist/images/${project}`),
+    stateDir: resolve(o.stateDir),
+    ...(o.daemonConfig && { daemonConfig: resolve(o.daemonConfig) }),
   };
 }

@@ -1,0 +1,46 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { PluginError } from '../errors';
+
+export const DEFAULT_STATE_DIR = '.nx-multiarch';
+
+/** What builder-setup leaves for the build tasks: which builder to use and what it can do. */
+export const builderStateSchema = z.object({
+  name: z.string(),
+  driver: z.enum(['docker', 'docker-container', 'remote']),
+  /** BuildKit runs on the host network, so `--network host` works and reaches host loopback services. */
+  hostNetwork: z.boolean(),
+  fingerprint: z.string().optional(),
+  configFile: z.string().optional(),
+  buildxVersion: z.string(),
+  updatedAt: z.string(),
+});
+
+export type BuilderState = z.infer<typeof builderStateSchema>;
+
+export function builderStatePath(stateDir: string): string {
+  return `${stateDir}/builder.json`;
+}
+
+/** Written to a temp file and renamed, so a reader never sees half a file. */
+export function writeJsonAtomic(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(temp, path);
+}
+
+export function writeBuilderState(stateDir: string, state: BuilderState): void {
+  writeJsonAtomic(builderStatePath(stateDir), state);
+}
+
+/** The builder builder-setup recorded, or undefined when it never ran (builds use the default builder). */
+export function readBuilderState(stateDir: string): BuilderState | undefined {
+  const file = builderStatePath(stateDir);
+  if (!existsSync(file)) return undefined;
+  const parsed = builderStateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success)
+    throw new PluginError(`${file} is not a builder state this version understands; rerun builder-setup`);
+  return parsed.data;
+}
