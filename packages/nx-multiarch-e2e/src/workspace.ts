@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -15,25 +15,56 @@ export interface CommandOutput {
 }
 
 /** Runs a command with the lab's environment, a hard timeout and no Nx daemon or cloud. */
-export function exec(file: string, args: string[], cwd: string, timeoutMs = 600_000): CommandOutput {
+export function exec(
+  file: string,
+  args: string[],
+  cwd: string,
+  timeoutMs = 600_000,
+  extraEnv: Record<string, string> = {},
+): CommandOutput {
   const result = spawnSync(file, args, {
     cwd,
-    env: { ...process.env, ...labEnv(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+    env: commandEnv(extraEnv),
     encoding: 'utf8',
     timeout: timeoutMs,
     maxBuffer: 64 * 1024 * 1024,
   });
-  // Nx colours its output under CI=true whatever the terminal; tests read the text.
-  const output = `${result.stdout}${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
-  return { status: result.status, output };
+  return { status: result.status, output: plain(`${result.stdout}${result.stderr}`) };
 }
 
-export function nx(args: string[], cwd = REPO_ROOT): CommandOutput {
-  return exec(join(cwd, 'node_modules/.bin/nx'), [...args, '--output-style=static'], cwd);
+// Nx colours its output under CI=true whatever the terminal; tests read the text.
+function plain(output: string): string {
+  return output.replace(/\x1b\[[0-9;]*m/g, '');
 }
 
-export function docker(args: string[]): CommandOutput {
-  return exec('docker', args, REPO_ROOT, 300_000);
+function commandEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...labEnv(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', ...extra };
+}
+
+/** Like nx() but without blocking, so several runs can race each other. */
+export function nxAsync(args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<CommandOutput> {
+  return new Promise((resolve) => {
+    const child = spawn(join(cwd, 'node_modules/.bin/nx'), [...args, '--output-style=static'], {
+      cwd,
+      env: commandEnv(extraEnv),
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, output: plain(output) });
+    });
+  });
+}
+
+export function nx(args: string[], cwd = REPO_ROOT, extraEnv: Record<string, string> = {}): CommandOutput {
+  return exec(join(cwd, 'node_modules/.bin/nx'), [...args, '--output-style=static'], cwd, 600_000, extraEnv);
+}
+
+export function docker(args: string[], extraEnv: Record<string, string> = {}): CommandOutput {
+  return exec('docker', args, REPO_ROOT, 300_000, extraEnv);
 }
 
 /** The platform string (`linux/arm64`) of a local image, or the error text. */

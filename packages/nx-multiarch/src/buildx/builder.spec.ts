@@ -4,6 +4,7 @@ import { PluginError } from '../errors';
 import {
   builderDifferences,
   createBuilderArgs,
+  driverOptArg,
   FINGERPRINT_OPT,
   isMissingBuilder,
   parseBuilderInspect,
@@ -22,6 +23,7 @@ const container: BuilderSpec = {
   driverOpts: [
     ['network', 'host'],
     ['env.http_proxy', 'http://user:secret@proxy.example:3128'],
+    ['env.no_proxy', 'localhost,127.0.0.1'],
     [FINGERPRINT_OPT, 'abc123'],
   ],
   buildkitdFlags: ['--allow-insecure-entitlement', 'network.host'],
@@ -35,14 +37,14 @@ describe('createBuilderArgs', () => {
     ['docker-container on buildx >= 0.13', container, v013, [[
       'buildx', 'create', '--name', 'nx-multiarch', '--node', 'nx-multiarch0', '--driver', 'docker-container',
       '--driver-opt', 'network=host', '--driver-opt', 'env.http_proxy=http://user:secret@proxy.example:3128',
-      '--driver-opt', 'env.NX_MULTIARCH_FINGERPRINT=abc123',
+      '--driver-opt', '"env.no_proxy=localhost,127.0.0.1"', '--driver-opt', 'env.NX_MULTIARCH_FINGERPRINT=abc123',
       '--buildkitd-flags', '--allow-insecure-entitlement network.host',
       '--buildkitd-config', '/ws/.nx-multiarch/builders/nx-multiarch/buildkitd.toml', '--bootstrap',
     ]]],
     ['docker-container on buildx 0.12 uses --config', { ...container, bootstrap: false }, v012, [[
       'buildx', 'create', '--name', 'nx-multiarch', '--node', 'nx-multiarch0', '--driver', 'docker-container',
       '--driver-opt', 'network=host', '--driver-opt', 'env.http_proxy=http://user:secret@proxy.example:3128',
-      '--driver-opt', 'env.NX_MULTIARCH_FINGERPRINT=abc123',
+      '--driver-opt', '"env.no_proxy=localhost,127.0.0.1"', '--driver-opt', 'env.NX_MULTIARCH_FINGERPRINT=abc123',
       '--buildkitd-flags', '--allow-insecure-entitlement network.host',
       '--config', '/ws/.nx-multiarch/builders/nx-multiarch/buildkitd.toml',
     ]]],
@@ -76,6 +78,16 @@ describe('createBuilderArgs', () => {
     ]]],
   ])('%s', (_name, spec, version, expected) => {
     expect(createBuilderArgs(spec, version)).toEqual(expected);
+  });
+});
+
+describe('driverOptArg', () => {
+  test.each([
+    ['network', 'host', 'network=host'],
+    ['env.no_proxy', 'localhost,127.0.0.1,.corp', '"env.no_proxy=localhost,127.0.0.1,.corp"'],
+    ['env.X', 'say "hi"', '"env.X=say ""hi"""'],
+  ])('%s=%s', (key, value, expected) => {
+    expect(driverOptArg(key, value)).toBe(expected);
   });
 });
 

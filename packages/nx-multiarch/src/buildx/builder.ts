@@ -26,13 +26,19 @@ export interface BuilderSpec {
 /** Env driver option carrying a hash of everything that defines the builder, read back by `inspect`. */
 export const FINGERPRINT_OPT = 'env.NX_MULTIARCH_FINGERPRINT';
 
+/** buildx reads each `--driver-opt` as CSV: a value with a comma or quote must be a quoted field. */
+export function driverOptArg(key: string, value: string): string {
+  const pair = `${key}=${value}`;
+  return /[",\n]/.test(pair) ? `"${pair.replace(/"/g, '""')}"` : pair;
+}
+
 /** One argv per node: the first creates the builder, the others `--append` (native nodes per platform). */
 export function createBuilderArgs(spec: BuilderSpec, version: BuildxVersion): string[][] {
   return spec.nodes.map((node, index) => {
     const args = ['buildx', 'create', '--name', spec.name];
     if (index > 0) args.push('--append');
     args.push('--node', node.name, '--driver', spec.driver);
-    for (const [key, value] of spec.driverOpts) args.push('--driver-opt', `${key}=${value}`);
+    for (const [key, value] of spec.driverOpts) args.push('--driver-opt', driverOptArg(key, value));
     if (spec.driver === 'docker-container') {
       if (spec.buildkitdFlags.length) args.push('--buildkitd-flags', spec.buildkitdFlags.join(' '));
       if (spec.configFile) args.push(buildkitdConfigFlag(version), spec.configFile);

@@ -1,0 +1,133 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { docker, nx, nxAsync, tempWorkspace } from './workspace';
+
+// Real buildx (0.13 installed, 0.29 from sid under its own DOCKER_CONFIG) creating docker-container
+// builders. They are not bootstrapped: privileged containers cannot start on this VM (see README).
+const BUILDX = [
+  ['0.13', {}],
+  ['0.29', { DOCKER_CONFIG: process.env.LAB_BUILDX_ALT_CONFIG ?? '/var/lib/nx-multiarch-lab/buildx-sid' }],
+] as const;
+
+function daemonJson(mirrors: string[]): string {
+  return JSON.stringify({
+    'registry-mirrors': mirrors,
+    'insecure-registries': ['harbor.corp.example', '10.0.0.0/8'],
+    proxies: {
+      'http-proxy': 'http://build:s3cret@127.0.0.1:3128',
+      'https-proxy': 'http://build:s3cret@127.0.0.1:3128',
+      'no-proxy': 'localhost,127.0.0.1',
+    },
+  });
+}
+
+describe.each(BUILDX)('builder-setup with buildx %s', (version, env) => {
+  const builder = `e2e-builder-${version.replace('.', '-')}`;
+  const mirrors = [
+    `http://${process.env.LAB_REGISTRY ?? '127.0.0.1:5000'}`,
+    'https://mirror.gcr.io',
+    'https://harbor.corp.example/v2/proxy/',
+  ];
+  let root: string;
+  let project: string;
+
+  beforeAll(() => {
+    root = tempWorkspace(
+      { 'ops/daemon.json': daemonJson(mirrors), 'images/app/Dockerfile': 'FROM alpine:3.20\n' },
+      {
+        builder: {
+          name: builder,
+          driver: 'docker-container',
+          daemonConfig: 'ops/daemon.json',
+          bootstrap: false,
+          certsDir: 'certs.d',
+        },
+      },
+    );
+    mkdirSync(join(root, 'certs.d/harbor.corp.example'), { recursive: true });
+    writeFileSync(join(root, 'certs.d/harbor.corp.example/ca.crt'), '-----BEGIN CERTIFICATE-----\n');
+    project = 'e2e-workspace';
+    docker(['buildx', 'rm', builder], env);
+  });
+  afterAll(() => docker(['buildx', 'rm', builder], env));
+
+  const inspect = () => docker(['buildx', 'inspect', builder], env).output;
+  // buildx prints driver options and stored files in map order, which changes from call to call.
+  const state = () =>
+    inspect()
+      .split('\n')
+      .map((line) => (line.startsWith('Driver Options:') ? (line.match(/\S+="[^"]*"/g) ?? []).sort().join(' ') : line))
+      .sort()
+      .join('\n');
+
+  it('creates a host-network builder with the entitlement, the proxies and the generated config', () => {
+    const { status, output } = nx(['run', `${project}:builder-setup`], root, env);
+    expect({ status, output }).toMatchObject({ status: 0 });
+    expect(output).toContain(`builder ${builder} (docker-container, buildx ${version}`);
+    expect(output).toMatch(/: created/);
+    expect(output).not.toContain('s3cret');
+    const inspected = inspect();
+    expect(inspected).toContain('network="host"');
+    expect(inspected).toContain('env.https_proxy="http://build:s3cret@127.0.0.1:3128"');
+    expect(inspected).toMatch(/BuildKit daemon flags:\s+--allow-insecure-entitlement network.host/);
+    if (version === '0.29') {
+      // buildx >= 0.14 shows the config it stored: every mirror, the http and insecure registries, the CA.
+      expect(inspected).toContain('mirrors = ["127.0.0.1:5000", "mirror.gcr.io", "harbor.corp.example/v2/proxy"]');
+      expect(inspected).toMatch(/\[registry\."127\.0\.0\.1:5000"\]\s+> +http = true/);
+      expect(inspected).toMatch(
+        /\[registry\."harbor\.corp\.example"\]\s+> +ca = \["\/etc\/buildkit\/certs\/harbor\.corp\.example\/ca\.crt"\]\s+> +insecure = true/,
+      );
+    }
+  });
+
+  it('changes nothing on a second run', () => {
+    const before = state();
+    const { status, output } = nx(['run', `${project}:builder-setup`], root, env);
+    expect(status).toBe(0);
+    expect(output).toMatch(/: unchanged/);
+    expect(state()).toBe(before);
+  });
+
+  it('recreates the builder when daemon.json changes', () => {
+    writeFileSync(join(root, 'ops/daemon.json'), daemonJson([...mirrors, 'https://mirror2.corp.example']));
+    const { status, output } = nx(['run', `${project}:builder-setup`], root, env);
+    expect(status).toBe(0);
+    expect(output).toContain(
+      `builder ${builder} is out of date (node ${builder}0 was set up from other options or another buildkitd.toml); recreating it`,
+    );
+    expect(output).toMatch(/: recreated/);
+    if (version === '0.29') expect(inspect()).toContain('"mirror2.corp.example"');
+  });
+
+  it('--dryRun prints the argv and TOML with credentials redacted, and changes nothing', () => {
+    writeFileSync(join(root, 'ops/daemon.json'), daemonJson(mirrors));
+    const before = state();
+    const { status, output } = nx(['run', `${project}:builder-setup`, '--dryRun'], root, env);
+    expect(status).toBe(0);
+    expect(output).toContain(`would run: docker buildx create --name ${builder}`);
+    expect(output).toContain('env.http_proxy=http://***@127.0.0.1:3128');
+    expect(output).toContain('mirrors = [ "127.0.0.1:5000", "mirror.gcr.io", "harbor.corp.example/v2/proxy" ]');
+    expect(output).not.toContain('s3cret');
+    expect(state()).toBe(before);
+  });
+
+  it('two setups at once do not race: one creates, the other finds it done', async () => {
+    docker(['buildx', 'rm', builder], env);
+    const runs = await Promise.all([
+      nxAsync(['run', `${project}:builder-setup`], root, env),
+      nxAsync(['run', `${project}:builder-setup`], root, env),
+    ]);
+    expect(runs.map((r) => r.status)).toEqual([0, 0]);
+    const outcomes = runs.map((r) => /: (created|unchanged|recreated)\b/.exec(r.output)?.[1]).sort();
+    expect(outcomes).toEqual(['created', 'unchanged']);
+  });
+
+  it('a malformed daemon.json fails with its path and leaves the builder as it was', () => {
+    const before = state();
+    writeFileSync(join(root, 'ops/daemon.json'), '{ "registry-mirrors": [ }');
+    const { status, output } = nx(['run', `${project}:builder-setup`], root, env);
+    expect(status).not.toBe(0);
+    expect(output).toContain(`${join(root, 'ops/daemon.json')}: (file): not valid JSON`);
+    expect(state()).toBe(before);
+  });
+});
