@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 
 const LAB_ENV_FILE = `${process.env.LAB_HOME ?? '/var/lib/nx-multiarch-lab'}/env`;
 
-/** DOCKER_HOST and LAB_REGISTRY as `tools/lab/lab up` recorded them (the process env wins). */
+/** DOCKER_HOST, LAB_REGISTRY... as `tools/lab/lab up` recorded them (the process env wins). */
 export function labEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   if (existsSync(LAB_ENV_FILE)) {
@@ -11,7 +11,7 @@ export function labEnv(): Record<string, string> {
       if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
     }
   }
-  for (const key of ['DOCKER_HOST', 'LAB_REGISTRY']) {
+  for (const key of ['DOCKER_HOST', 'LAB_REGISTRY', 'LAB_BUILDX_ALT_CONFIG', 'NX_MULTIARCH_DAEMON_CONFIG']) {
     if (process.env[key]) env[key] = process.env[key] as string;
   }
   return env;

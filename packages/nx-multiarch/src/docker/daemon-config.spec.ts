@@ -15,6 +15,19 @@ describe('daemonConfigCandidates', () => {
       ['/xdg/docker/daemon.json', '/etc/docker/daemon.json'],
     ],
     [{ option: '/opt/lab/daemon.json', env: {}, home: '/root', rootless: false }, ['/opt/lab/daemon.json']],
+    [
+      { env: { NX_MULTIARCH_DAEMON_CONFIG: '/var/lib/lab/daemon.json' }, home: '/root', rootless: false },
+      ['/var/lib/lab/daemon.json'],
+    ],
+    [
+      {
+        option: '/opt/a.json',
+        env: { NX_MULTIARCH_DAEMON_CONFIG: '/var/lib/lab/daemon.json' },
+        home: '/root',
+        rootless: false,
+      },
+      ['/opt/a.json'],
+    ],
   ])('%j', (search, expected) => {
     expect(daemonConfigCandidates(search)).toEqual(expected);
   });
@@ -36,7 +49,16 @@ describe('findDaemonConfig', () => {
     expect(() =>
       findDaemonConfig({ option: '/nope/daemon.json', env: {}, home: '/root', rootless: false }, () => false),
     ).toThrow(
-      'daemonConfig option: daemonConfig: /nope/daemon.json does not exist. Fix: point daemonConfig at the daemon.json your dockerd reads, or remove the option',
+      'daemonConfig option: daemonConfig: /nope/daemon.json does not exist. Fix: point daemonConfig at the daemon.json your dockerd reads, or remove it',
+    );
+  });
+});
+
+describe('NX_MULTIARCH_DAEMON_CONFIG', () => {
+  it('names the variable when its file is missing', () => {
+    const search = { env: { NX_MULTIARCH_DAEMON_CONFIG: '/gone.json' }, home: '/root', rootless: false };
+    expect(() => findDaemonConfig(search, () => false)).toThrow(
+      'environment: NX_MULTIARCH_DAEMON_CONFIG: /gone.json does not exist',
     );
   });
 });

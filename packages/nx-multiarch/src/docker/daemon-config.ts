@@ -17,6 +17,8 @@ export interface DaemonConfigSearch {
 /** The files Docker would read, in order: https://docs.docker.com/engine/daemon/#configuration-file */
 export function daemonConfigCandidates(search: DaemonConfigSearch): string[] {
   if (search.option) return [search.option];
+  // For a dockerd started with --config-file somewhere else (as the lab's is).
+  if (search.env.NX_MULTIARCH_DAEMON_CONFIG) return [search.env.NX_MULTIARCH_DAEMON_CONFIG];
   const xdg = search.env.XDG_CONFIG_HOME || join(search.home, '.config');
   const rootless = join(xdg, 'docker/daemon.json');
   return search.rootless ? [rootless, '/etc/docker/daemon.json'] : ['/etc/docker/daemon.json', rootless];
@@ -28,12 +30,14 @@ export function findDaemonConfig(
 ): string | undefined {
   const candidates = daemonConfigCandidates(search);
   const found = candidates.find((path) => exists(path));
-  if (search.option && !found) {
+  const explicit = search.option ?? search.env.NX_MULTIARCH_DAEMON_CONFIG;
+  if (explicit && !found) {
+    const field = search.option ? 'daemonConfig' : 'NX_MULTIARCH_DAEMON_CONFIG';
     throw new ConfigError(
-      `daemonConfig option`,
-      'daemonConfig',
-      `${search.option} does not exist`,
-      'point daemonConfig at the daemon.json your dockerd reads, or remove the option',
+      search.option ? 'daemonConfig option' : 'environment',
+      field,
+      `${explicit} does not exist`,
+      `point ${field} at the daemon.json your dockerd reads, or remove it`,
     );
   }
   return found;

@@ -245,6 +245,19 @@ describe('createNodes', () => {
             technologies: ['docker'],
           },
         },
+        diagnose: {
+          executor: 'nx-multiarch:diagnose',
+          options: {
+            builder: { driver: 'docker-container', daemonConfig: 'ops/daemon.json' },
+            platforms: 'amd64,arm64',
+          },
+          cache: false,
+          metadata: {
+            description:
+              'Check daemon, buildx, QEMU, builder, mirrors, proxies and DNS, with a remedy per failing line',
+            technologies: ['docker'],
+          },
+        },
       },
     });
   });

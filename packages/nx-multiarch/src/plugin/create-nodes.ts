@@ -15,6 +15,7 @@ import { normalizePluginOptions, type NormalizedPluginOptions, type PluginOption
 
 export const BUILD_IMAGE_EXECUTOR = 'nx-multiarch:build-image';
 export const BUILDER_SETUP_EXECUTOR = 'nx-multiarch:builder-setup';
+export const DIAGNOSE_EXECUTOR = 'nx-multiarch:diagnose';
 /** Tag of the workspace-level project that holds builder-setup (and later diagnose, report). */
 export const WORKSPACE_TAG = 'nx-multiarch:workspace';
 export const PLUGIN_GLOB = `{nx.json,**/Dockerfile,**/${COMPONENT_CONFIG_FILE}}`;
@@ -125,6 +126,16 @@ function workspaceNode(options: NormalizedPluginOptions, context: CreateNodesCon
             parallelism: false,
             metadata: {
               description: 'Create or update the buildx builder every build uses, configured from daemon.json',
+              technologies: ['docker'],
+            },
+          },
+          diagnose: {
+            executor: DIAGNOSE_EXECUTOR,
+            options: { builder: options.builder, platforms: options.platforms.join(',') },
+            cache: false,
+            metadata: {
+              description:
+                'Check daemon, buildx, QEMU, builder, mirrors, proxies and DNS, with a remedy per failing line',
               technologies: ['docker'],
             },
           },

@@ -1,0 +1,52 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { certsDirLookup } from '../../buildkit/certificates';
+import { planBuilder } from '../../builder/spec';
+import { readClientProxies } from '../../docker/client-config';
+import { readDaemonConfig } from '../../docker/daemon-config';
+import { checksJson, formatChecks, summarize } from '../../diagnose/report';
+import { runDiagnosis } from '../../diagnose/run';
+import { PluginError } from '../../errors';
+import { proxiesFromEnv, redactText, resolveProxies } from '../../network/proxy';
+import { writeJsonAtomic } from '../../state/builder-state';
+import { normalizeBuilderSetupOptions } from '../builder-setup/options';
+import { type DiagnoseExecutorSchema, normalizeDiagnoseOptions } from './options';
+
+export default async function diagnoseExecutor(
+  options: DiagnoseExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  try {
+    const o = normalizeDiagnoseOptions(options);
+    const builder = normalizeBuilderSetupOptions(o.builder, context.root, process.env);
+    const daemon = readDaemonConfig(builder.daemonSearch);
+    const proxies = resolveProxies({
+      daemon: daemon.proxies,
+      clientConfig: readClientProxies(process.env, builder.daemonSearch.home),
+      env: proxiesFromEnv(process.env),
+    });
+    const plan = planBuilder(builder.request, {
+      daemon,
+      proxies: proxies.builder,
+      certificates: certsDirLookup(builder.certsDir),
+    });
+    const checks = await runDiagnosis({
+      daemon,
+      proxies: proxies.builder,
+      builderName: builder.request.name,
+      ...(plan.kind === 'create' && { expectedFingerprint: plan.fingerprint }),
+      platforms: o.platforms,
+      hostArch: process.arch === 'arm64' ? 'arm64' : 'amd64',
+      probe: o.probe,
+      probeImage: o.probeImage,
+      timeoutMs: o.timeoutMs,
+      binfmtDir: '/proc/sys/fs/binfmt_misc',
+    });
+    writeJsonAtomic(`${builder.stateDir}/diagnose.json`, JSON.parse(checksJson(checks)));
+    console.log(redactText(o.json ? checksJson(checks) : formatChecks(checks)));
+    return { success: summarize(checks).fail === 0 };
+  } catch (error) {
+    if (!(error instanceof PluginError)) throw error;
+    logger.error(`nx-multiarch: diagnose: ${redactText(error.message)}`);
+    return { success: false };
+  }
+}
