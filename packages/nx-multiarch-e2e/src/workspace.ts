@@ -79,7 +79,10 @@ export function tempWorkspace(files: Record<string, string>, pluginOptions: Reco
   symlinkSync(join(INSTALLED_PLUGIN_WORKSPACE, 'node_modules'), join(root, 'node_modules'));
   const all: Record<string, string> = {
     'package.json': JSON.stringify({ name: 'e2e-workspace', private: true }),
-    'nx.json': JSON.stringify({ plugins: [{ plugin: 'nx-multiarch', options: pluginOptions }] }),
+    // docker-container builders cannot boot on this VM (privileged containers fail): build on the docker driver.
+    'nx.json': JSON.stringify({
+      plugins: [{ plugin: 'nx-multiarch', options: { builder: { driver: 'docker' }, ...pluginOptions } }],
+    }),
     ...files,
   };
   for (const [path, text] of Object.entries(all)) {

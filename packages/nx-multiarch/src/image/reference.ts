@@ -7,9 +7,15 @@ export interface ImageReference {
   digest?: string;
 }
 
-// https://github.com/distribution/reference/blob/main/normalize.go: a first component is a host when it has '.' or ':' or is localhost.
+// https://github.com/distribution/reference/blob/main/normalize.go: a first component is a host when it has '.' or ':',
+// is localhost, or has upper-case letters (which a repository path cannot have).
 function isHost(component: string): boolean {
-  return component.includes('.') || component.includes(':') || component === 'localhost';
+  return (
+    component.includes('.') ||
+    component.includes(':') ||
+    component === 'localhost' ||
+    component !== component.toLowerCase()
+  );
 }
 
 export function parseImageReference(ref: string): ImageReference {
