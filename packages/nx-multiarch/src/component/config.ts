@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from '../errors';
+import { parseJson, validate } from '../config/validate';
 
 export const COMPONENT_CONFIG_FILE = 'multiarch.json';
 
@@ -31,28 +31,8 @@ export const componentConfigSchema = z
 
 export type ComponentConfig = z.infer<typeof componentConfigSchema>;
 
-/** Turns the first zod issue into one error naming the file, the field and the fix. */
-export function configErrorFromZod(source: string, error: z.ZodError): ConfigError {
-  const issue = error.issues[0];
-  const field = issue.path.length ? issue.path.join('.') : '(top level)';
-  const fix =
-    issue.code === 'unrecognized_keys'
-      ? `remove or rename ${issue.keys.map((k) => `'${k}'`).join(', ')}`
-      : 'correct the value as described';
-  const problem = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message;
-  return new ConfigError(source, field, problem, fix);
-}
-
 export function parseComponentConfig(text: string, file: string): ComponentConfig {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(file, '(file)', `not valid JSON (${(error as Error).message})`, 'fix the JSON syntax');
-  }
-  const parsed = componentConfigSchema.safeParse(json);
-  if (!parsed.success) throw configErrorFromZod(file, parsed.error);
-  return parsed.data;
+  return validate(componentConfigSchema, parseJson(text, file), file);
 }
 
 /** Reads `<dir>/multiarch.json` if present; an absent file means all defaults. */

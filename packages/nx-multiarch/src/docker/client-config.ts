@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { configErrorFromZod } from '../component/config';
-import { ConfigError } from '../errors';
+import { parseJson, validate } from '../config/validate';
 import { proxySettings, type ProxySettings } from '../network/proxy';
 
 // Only the keys we read; `auths` and credential helpers are never parsed or logged.
@@ -18,15 +17,7 @@ export function clientConfigPath(env: Readonly<Record<string, string | undefined
 
 /** The proxies the docker CLI hands to containers and builds: the entry for DOCKER_HOST, else `default`. */
 export function parseClientProxies(text: string, file: string, dockerHost?: string): ProxySettings {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(file, '(file)', `not valid JSON (${(error as Error).message})`, 'fix the JSON syntax');
-  }
-  const parsed = clientConfigSchema.safeParse(json);
-  if (!parsed.success) throw configErrorFromZod(file, parsed.error);
-  const proxies = parsed.data.proxies ?? {};
+  const proxies = validate(clientConfigSchema, parseJson(text, file), file).proxies ?? {};
   const entry = (dockerHost && proxies[dockerHost]) || proxies.default || {};
   return proxySettings({ httpProxy: entry.httpProxy, httpsProxy: entry.httpsProxy, noProxy: entry.noProxy });
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { configErrorFromZod } from '../component/config';
+import { parseJson, validate } from '../config/validate';
 import { ConfigError } from '../errors';
 import { proxySettings, type ProxySettings } from '../network/proxy';
 
@@ -107,17 +107,7 @@ export const EMPTY_DAEMON_CONFIG: DaemonConfig = {
 
 /** Parses and validates daemon.json text; `file` names it in errors and warnings. */
 export function parseDaemonConfig(text: string, file: string): DaemonConfig {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(
-      file,
-      '(file)',
-      `not valid JSON (${(error as Error).message})`,
-      'fix the JSON syntax; dockerd would refuse to start with it too',
-    );
-  }
+  const json = parseJson(text, file, 'fix the JSON syntax; dockerd would refuse to start with it too');
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new ConfigError(
       file,
@@ -126,22 +116,21 @@ export function parseDaemonConfig(text: string, file: string): DaemonConfig {
       'daemon.json holds one object, e.g. {"registry-mirrors": ["https://mirror.example.com"]}',
     );
   }
-  const parsed = daemonJsonSchema.safeParse(json);
-  if (!parsed.success) throw configErrorFromZod(file, parsed.error);
+  const data = validate(daemonJsonSchema, json, file);
   const warnings: string[] = [];
   for (const key of Object.keys(json)) {
     if (MISPLACED_KEYS[key])
       warnings.push(`${file}: '${key}' is not a daemon.json key and is ignored; use '${MISPLACED_KEYS[key]}'`);
   }
-  for (const key of Object.keys(parsed.data.proxies ?? {})) {
+  for (const key of Object.keys(data.proxies ?? {})) {
     if (MISPLACED_PROXY_KEYS[key])
       warnings.push(`${file}: 'proxies.${key}' is ignored; use 'proxies.${MISPLACED_PROXY_KEYS[key]}'`);
   }
-  const proxies = parsed.data.proxies ?? {};
+  const proxies = data.proxies ?? {};
   return {
     file,
-    registryMirrors: parsed.data['registry-mirrors'] ?? [],
-    insecureRegistries: parsed.data['insecure-registries'] ?? [],
+    registryMirrors: data['registry-mirrors'] ?? [],
+    insecureRegistries: data['insecure-registries'] ?? [],
     proxies: proxySettings({
       httpProxy: proxies['http-proxy'],
       httpsProxy: proxies['https-proxy'],

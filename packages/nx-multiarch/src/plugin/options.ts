@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configErrorFromZod } from '../component/config';
+import { validate } from '../config/validate';
 import { builderSetupOptionsSchema, type BuilderSetupExecutorSchema } from '../executors/builder-setup/options';
 import { parsePlatforms, type Arch } from '../platform';
 
@@ -33,11 +33,10 @@ export type NormalizedPluginOptions = Omit<z.output<typeof pluginOptionsSchema>,
 const SOURCE = 'nx.json plugins[nx-multiarch].options';
 
 export function normalizePluginOptions(options: PluginOptions | undefined): NormalizedPluginOptions {
-  const parsed = pluginOptionsSchema.safeParse(options ?? {});
-  if (!parsed.success) throw configErrorFromZod(SOURCE, parsed.error);
+  const parsed = validate(pluginOptionsSchema, options ?? {}, SOURCE);
   return {
-    ...parsed.data,
-    platforms: parsePlatforms(parsed.data.platforms, SOURCE, 'platforms'),
+    ...parsed,
+    platforms: parsePlatforms(parsed.platforms, SOURCE, 'platforms'),
     builder: options?.builder ?? {},
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configErrorFromZod } from '../../component/config';
+import { validate } from '../../config/validate';
 import { ConfigError } from '../../errors';
 import type { ImageNaming } from '../../image/tag';
 import { type Arch, parsePlatforms } from '../../platform';
@@ -58,9 +58,7 @@ export function normalizeBuildImageOptions(
   workspaceRoot: string,
 ): NormalizedBuildImageOptions {
   const source = `project ${project}, target build-image`;
-  const parsed = buildImageOptionsSchema.safeParse(options);
-  if (!parsed.success) throw configErrorFromZod(source, parsed.error);
-  const o = parsed.data;
+  const o = validate(buildImageOptionsSchema, options, source);
   if (!o.load && !o.push) {
     throw new ConfigError(source, 'load/push', 'both are false, so the image would be thrown away', 'set load or push');
   }

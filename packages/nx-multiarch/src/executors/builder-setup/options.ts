@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ExtraRegistry } from '../../buildkit/config';
 import type { BuilderNode } from '../../buildx/builder';
 import type { BuilderRequest } from '../../builder/spec';
-import { configErrorFromZod } from '../../component/config';
+import { validate } from '../../config/validate';
 import type { DaemonConfigSearch } from '../../docker/daemon-config';
 import { ConfigError } from '../../errors';
 import { ociPlatform, parsePlatforms } from '../../platform';
@@ -61,9 +61,7 @@ export function normalizeBuilderSetupOptions(
   env: Readonly<Record<string, string | undefined>>,
 ): NormalizedBuilderSetupOptions {
   const source = 'target builder-setup';
-  const parsed = builderSetupOptionsSchema.safeParse(options);
-  if (!parsed.success) throw configErrorFromZod(source, parsed.error);
-  const o = parsed.data;
+  const o = validate(builderSetupOptionsSchema, options, source);
   if (o.driver === 'remote' && !o.endpoint) {
     throw new ConfigError(
       source,

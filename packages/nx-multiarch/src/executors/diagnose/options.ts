@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configErrorFromZod } from '../../component/config';
+import { validate } from '../../config/validate';
 import { parsePlatforms, type Arch } from '../../platform';
 
 // The one source of the executor's options; schema.json is checked against it by a spec.
@@ -27,9 +27,7 @@ export interface NormalizedDiagnoseOptions {
 }
 
 export function normalizeDiagnoseOptions(options: DiagnoseExecutorSchema): NormalizedDiagnoseOptions {
-  const parsed = diagnoseOptionsSchema.safeParse(options);
-  if (!parsed.success) throw configErrorFromZod('target diagnose', parsed.error);
-  const o = parsed.data;
+  const o = validate(diagnoseOptionsSchema, options, 'target diagnose');
   const { timeout, ...rest } = o;
   return { ...rest, platforms: parsePlatforms(o.platforms, 'target diagnose', 'platforms'), timeoutMs: timeout * 1000 };
 }

@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import { ConfigError } from '../errors';
+
+/** Turns the first zod issue into one error naming the file, the field and the fix. */
+export function configErrorFromZod(source: string, error: z.ZodError): ConfigError {
+  const issue = error.issues[0];
+  const field = issue.path.length ? issue.path.join('.') : '(top level)';
+  const fix =
+    issue.code === 'unrecognized_keys'
+      ? `remove or rename ${issue.keys.map((k) => `'${k}'`).join(', ')}`
+      : 'correct the value as described';
+  const problem = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message;
+  return new ConfigError(source, field, problem, fix);
+}
+
+/** JSON.parse whose error names the file. */
+export function parseJson(text: string, source: string, syntaxFix = 'fix the JSON syntax'): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(source, '(file)', `not valid JSON (${(error as Error).message})`, syntaxFix);
+  }
+}
+
+/** Validates with zod; the first problem becomes a ConfigError naming source and field. */
+export function validate<S extends z.ZodType>(schema: S, value: unknown, source: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw configErrorFromZod(source, parsed.error);
+  return parsed.data;
+}
