@@ -1,5 +1,3 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import {
   builderDifferences,
   createBuilderArgs,
@@ -12,6 +10,7 @@ import type { BuildxVersion } from '../buildx/version';
 import { CommandError } from '../errors';
 import { docker } from '../docker/cli';
 import { redactText } from '../network/proxy';
+import { writeFileAtomic } from '../state/atomic-file';
 import type { BuilderPlan } from './spec';
 
 export type SetupOutcome = 'created' | 'recreated' | 'unchanged' | 'dry-run' | 'docker-driver';
@@ -34,11 +33,7 @@ async function inspect(name: string, timeoutMs: number) {
 
 async function create(plan: Extract<BuilderPlan, { kind: 'create' }>, context: SetupContext): Promise<void> {
   const file = plan.spec.configFile;
-  if (file) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(`${file}.tmp`, plan.toml);
-    renameSync(`${file}.tmp`, file);
-  }
+  if (file) writeFileAtomic(file, plan.toml);
   try {
     for (const argv of createBuilderArgs(plan.spec, context.version)) {
       context.log(`$ docker ${redactText(argv.join(' '))}`);

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { PluginError } from '../errors';
+import { writeFileAtomic } from './atomic-file';
 
 export const DEFAULT_STATE_DIR = '.nx-multiarch';
 
@@ -23,16 +23,8 @@ export function builderStatePath(stateDir: string): string {
   return `${stateDir}/builder.json`;
 }
 
-/** Written to a temp file and renamed, so a reader never sees half a file. */
-export function writeJsonAtomic(path: string, value: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temp, path);
-}
-
 export function writeBuilderState(stateDir: string, state: BuilderState): void {
-  writeJsonAtomic(builderStatePath(stateDir), state);
+  writeFileAtomic(builderStatePath(stateDir), `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /** The builder builder-setup recorded, or undefined when it never ran (builds use the default builder). */

@@ -1,3 +1,4 @@
+import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { validate } from '../../config/validate';
 import { ConfigError } from '../../errors';
@@ -62,7 +63,7 @@ export function normalizeBuildImageOptions(
   if (!o.load && !o.push) {
     throw new ConfigError(source, 'load/push', 'both are false, so the image would be thrown away', 'set load or push');
   }
-  const resolve = (path: string) => (path.startsWith('/') ? path : `${workspaceRoot}/${path}`);
+  const resolve = (path: string) => (isAbsolute(path) ? path : join(workspaceRoot, path));
   let buildSource: BuildSource;
   if (o.upstream) {
     buildSource = { kind: 'upstream', upstream: o.upstream };

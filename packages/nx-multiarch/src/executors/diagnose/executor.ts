@@ -7,7 +7,7 @@ import { checksJson, formatChecks, summarize } from '../../diagnose/report';
 import { runDiagnosis } from '../../diagnose/run';
 import { PluginError } from '../../errors';
 import { proxiesFromEnv, redactText, resolveProxies } from '../../network/proxy';
-import { writeJsonAtomic } from '../../state/builder-state';
+import { writeFileAtomic } from '../../state/atomic-file';
 import { normalizeBuilderSetupOptions } from '../builder-setup/options';
 import { type DiagnoseExecutorSchema, normalizeDiagnoseOptions } from './options';
 
@@ -41,7 +41,7 @@ export default async function diagnoseExecutor(
       timeoutMs: o.timeoutMs,
       binfmtDir: '/proc/sys/fs/binfmt_misc',
     });
-    writeJsonAtomic(`${builder.stateDir}/diagnose.json`, JSON.parse(checksJson(checks)));
+    writeFileAtomic(`${builder.stateDir}/diagnose.json`, `${checksJson(checks)}\n`);
     console.log(redactText(o.json ? checksJson(checks) : formatChecks(checks)));
     return { success: summarize(checks).fail === 0 };
   } catch (error) {
