@@ -40,3 +40,8 @@ export function parsePlatforms(value: string | readonly string[], source: string
   }
   return arches;
 }
+
+/** The build machine's arch: what runs without emulation. */
+export function nativeArch(): Arch {
+  return process.arch === 'arm64' ? 'arm64' : 'amd64';
+}

@@ -16,6 +16,8 @@ export interface BuildRequest {
   builder?: string;
   /** `host` lets RUN steps reach services on the build machine's loopback. */
   network?: 'host' | 'none';
+  /** `name:ip` entries for /etc/hosts of RUN steps (build-time services). */
+  addHosts?: readonly string[];
   noCache?: boolean;
 }
 
@@ -53,6 +55,7 @@ export function buildArgs(request: BuildRequest): string[] {
   for (const name of Object.keys(request.buildArgs).sort()) {
     args.push('--build-arg', `${name}=${request.buildArgs[name]}`);
   }
+  for (const host of request.addHosts ?? []) args.push('--add-host', host);
   if (request.network) args.push('--network', request.network);
   if (request.network === 'host') args.push('--allow', 'network.host');
   if (request.noCache) args.push('--no-cache');

@@ -1,17 +1,48 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { readClientProxies } from '../docker/client-config';
 import { readDaemonConfig } from '../docker/daemon-config';
+import { parseDockerfile } from '../dockerfile/parse';
+import { ensureEnvFile, readWorkspaceEnv, type EnvFiles } from '../env/workspace-env';
+import { ConfigError } from '../errors';
 import { proxiesFromEnv, resolveProxies, type ResolvedProxies } from '../network/proxy';
 import { readBuilderState, type BuilderState } from '../state/builder-state';
+import { envBuildArgs, type EnvBuildArgs } from './build-args';
 
-/** What every build of a run shares: the builder builder-setup prepared, and the proxies for each path. */
+/** What every build of a task shares: the builder builder-setup prepared, proxies per path, args from .env. */
 export interface BuildEnvironment {
   builder?: BuilderState;
   proxies: ResolvedProxies;
+  envArgs: EnvBuildArgs;
+}
+
+export interface BuildEnvironmentOptions {
+  stateDir: string;
+  daemonConfig?: string;
+  workspaceRoot: string;
+  envFiles: EnvFiles;
+  values: Record<string, string>;
+  /** Absolute path of the (rendered) Dockerfile, for the ARGs it declares. */
+  dockerfile?: string;
+}
+
+function declaredArgs(dockerfile: string | undefined): string[] {
+  if (!dockerfile) return [];
+  try {
+    return parseDockerfile(readFileSync(dockerfile, 'utf8')).declaredArgs;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new ConfigError(
+      dockerfile,
+      '(file)',
+      'the Dockerfile does not exist',
+      'create it, or render its Dockerfile.tpl (nx run <project>:render)',
+    );
+  }
 }
 
 export function readBuildEnvironment(
-  options: { stateDir: string; daemonConfig?: string },
+  options: BuildEnvironmentOptions,
   env: Readonly<Record<string, string | undefined>>,
 ): BuildEnvironment {
   const home = env.HOME ?? homedir();
@@ -26,6 +57,12 @@ export function readBuildEnvironment(
     clientConfig: readClientProxies(env, home),
     env: proxiesFromEnv(env),
   });
+  ensureEnvFile(options.workspaceRoot, options.envFiles);
+  const workspaceEnv = readWorkspaceEnv(options.workspaceRoot, options.envFiles, env, options.values);
   const builder = readBuilderState(options.stateDir);
-  return { ...(builder && { builder }), proxies };
+  return {
+    ...(builder && { builder }),
+    proxies,
+    envArgs: envBuildArgs(declaredArgs(options.dockerfile), workspaceEnv),
+  };
 }

@@ -7,6 +7,8 @@ import { ociPlatform, type Arch } from '../platform';
 import type { BuildEnvironment } from './build-environment';
 import { docker } from '../docker/cli';
 import { archTag } from './tag';
+import { logger } from '@nx/devkit';
+import { redactArgv } from '../secret/names';
 
 const INSPECT_TIMEOUT_MS = 60_000;
 
@@ -24,15 +26,23 @@ export interface ImageResult {
   finishedAt: string;
 }
 
+/** What running build-time services add to one build. */
+export interface ServiceInputs {
+  buildArgs: Record<string, string>;
+  addHosts: string[];
+}
+
 /** Builds (or pulls and retags) one image for one arch, then proves the result is that arch. */
 export async function produceImage(
   options: NormalizedBuildImageOptions,
   image: { name: string; target?: string },
   arch: Arch,
   environment: BuildEnvironment,
+  services: ServiceInputs = { buildArgs: {}, addHosts: [] },
 ): Promise<ImageResult> {
   const started = Date.now();
   const ref = archTag(options.naming, image.name, arch);
+  const extraRefs = options.extraTags.map((tag) => archTag({ ...options.naming, tag }, image.name, arch));
   const base = `${options.outputDir}/${image.name}-${arch}`;
   mkdirSync(options.outputDir, { recursive: true });
   let digest: string | undefined;
@@ -41,7 +51,9 @@ export async function produceImage(
 
   if (options.source.kind === 'upstream') {
     await docker(pullImageArgs(options.source.upstream, arch), { timeoutMs: options.timeoutMs, echo: true, env });
-    await docker(tagImageArgs(options.source.upstream, ref), { timeoutMs: INSPECT_TIMEOUT_MS });
+    for (const target of [ref, ...extraRefs]) {
+      await docker(tagImageArgs(options.source.upstream, target), { timeoutMs: INSPECT_TIMEOUT_MS });
+    }
   } else {
     const metadataFile = `${base}.metadata.json`;
     const network = resolveBuildNetwork(options.network, environment.builder, `project ${options.project}`);
@@ -50,15 +62,22 @@ export async function produceImage(
       context: options.source.context,
       dockerfile: options.source.dockerfile,
       platform: arch,
-      tags: [ref],
+      tags: [ref, ...extraRefs],
       ...(image.target && { target: image.target }),
-      // Predefined proxy ARGs stay out of the cache key and the image history; the component's own args win.
-      buildArgs: { ...proxyBuildArgs(environment.proxies.runSteps), ...options.buildArgs },
+      // Predefined proxy ARGs stay out of the cache key and the image history; then .env, the component, services.
+      buildArgs: {
+        ...proxyBuildArgs(environment.proxies.runSteps),
+        ...environment.envArgs.args,
+        ...options.buildArgs,
+        ...services.buildArgs,
+      },
+      addHosts: services.addHosts,
       metadataFile,
       load: options.load,
       push: options.push,
       ...(network && { network }),
     });
+    logger.info(`nx-multiarch: ${redactArgv(['docker', ...argv]).join(' ')}`);
     await docker(argv, { timeoutMs: options.timeoutMs, echo: true, env });
     digest = parseBuildMetadata(readFileSync(metadataFile, 'utf8'), metadataFile).digest;
   }

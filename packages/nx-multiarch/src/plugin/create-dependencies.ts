@@ -1,69 +1,96 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DependencyType,
   validateDependency,
   type CreateDependencies,
+  type CreateDependenciesContext,
   type RawProjectGraphDependency,
 } from '@nx/devkit';
+import { type Component, pluginTemplateValues, readComponent } from '../component/component';
 import { parseDockerfile } from '../dockerfile/parse';
+import { readWorkspaceEnv, type WorkspaceEnv } from '../env/workspace-env';
+import { PluginError } from '../errors';
+import { componentEdges, describeCycle, findCycle, type ComponentFacts } from '../graph/edges';
+import { envBuildArgs } from '../image/build-args';
 import { canonicalName } from '../image/reference';
 import { imageRepository } from '../image/tag';
-import { BUILD_IMAGE_EXECUTOR } from './create-nodes';
-import type { PluginOptions } from './options';
+import { renderLeniently } from '../template/render';
+import { COMPONENT_TAG } from './create-nodes';
+import { normalizePluginOptions, type PluginOptions } from './options';
 
-interface ImageTargetOptions {
-  dockerfile?: string;
-  images?: Array<{ name: string }>;
-  registry?: string;
-  imagePrefix?: string;
-}
-
-/** Maps each component image name (with and without its registry) to the project that builds it. */
-export function imageOwners(
-  projects: Record<string, { targets?: Record<string, { executor?: string; options?: unknown }> }>,
-): Map<string, string> {
+/** Maps each component image name (with and without its registry) to the component that builds it. */
+export function imageOwners(components: readonly Component[]): Map<string, string> {
   const owners = new Map<string, string>();
-  for (const [project, config] of Object.entries(projects)) {
-    for (const target of Object.values(config.targets ?? {})) {
-      if (target.executor !== BUILD_IMAGE_EXECUTOR) continue;
-      const o = (target.options ?? {}) as ImageTargetOptions;
-      for (const image of o.images ?? []) {
-        const naming = { registry: o.registry ?? '', imagePrefix: o.imagePrefix ?? '', tag: '' };
-        owners.set(canonicalName(imageRepository(naming, image.name)), project);
-        owners.set(canonicalName(imageRepository({ ...naming, registry: '' }, image.name)), project);
-      }
+  for (const component of components) {
+    for (const image of component.images) {
+      owners.set(canonicalName(imageRepository(component.naming, image.name)), component.name);
+      owners.set(canonicalName(imageRepository({ ...component.naming, registry: '' }, image.name)), component.name);
     }
   }
   return owners;
 }
 
-/** Edges from a component to the components whose images its Dockerfile uses (FROM, COPY --from, RUN --mount from=). */
-export const createDependencies: CreateDependencies<PluginOptions> = (_options, context) => {
-  const owners = imageOwners(context.projects);
-  const dependencies: RawProjectGraphDependency[] = [];
-  for (const [project, files] of Object.entries(context.filesToProcess.projectFileMap)) {
-    const targets = context.projects[project]?.targets ?? {};
-    const dockerfiles = Object.values(targets)
-      .filter((t) => t.executor === BUILD_IMAGE_EXECUTOR)
-      .map((t) => (t.options as ImageTargetOptions | undefined)?.dockerfile)
-      .filter((f): f is string => Boolean(f));
-    for (const { file } of files) {
-      if (!dockerfiles.includes(file)) continue;
-      const parsed = parseDockerfile(readFileSync(join(context.workspaceRoot, file), 'utf8'));
-      for (const image of parsed.images) {
-        const target = owners.get(canonicalName(image));
-        if (!target || target === project) continue;
-        const dependency: RawProjectGraphDependency = {
-          source: project,
-          target,
-          sourceFile: file,
-          type: DependencyType.static,
-        };
-        validateDependency(dependency, context);
-        dependencies.push(dependency);
-      }
+/** The images a component's Dockerfile uses, read the way the build will see it: rendered, with its build args. */
+export function imagesUsed(component: Component, env: WorkspaceEnv, workspaceRoot: string): string[] {
+  if (!component.dockerfileSource) return [];
+  const file = join(workspaceRoot, component.dockerfileSource);
+  if (!existsSync(file)) return [];
+  const text = renderLeniently(readFileSync(file, 'utf8'), { ...env.values, ...pluginTemplateValues(component) });
+  const declared = parseDockerfile(text).declaredArgs;
+  const args = { ...envBuildArgs(declared, env).args, ...component.config.buildArgs };
+  return parseDockerfile(text, args).images.map(canonicalName);
+}
+
+function componentsOf(context: CreateDependenciesContext, options: ReturnType<typeof normalizePluginOptions>) {
+  const components: Component[] = [];
+  for (const project of Object.values(context.projects)) {
+    if (!project.tags?.includes(COMPONENT_TAG)) continue;
+    // Errors here were already reported by createNodes, against the file that has them.
+    try {
+      components.push(readComponent(project.root, context.workspaceRoot, options));
+    } catch (error) {
+      if (!(error instanceof PluginError)) throw error;
     }
   }
-  return dependencies;
+  return components;
+}
+
+/**
+ * Edges from Dockerfile image references (static, with the Dockerfile as source file), build-time services and
+ * phases (implicit). All of them every time: which component owns an image can change without the Dockerfile changing.
+ */
+export const createDependencies: CreateDependencies<PluginOptions> = (rawOptions, context) => {
+  const options = normalizePluginOptions(rawOptions);
+  const env = readWorkspaceEnv(
+    context.workspaceRoot,
+    { envFile: options.envFile, exampleFile: options.envExample },
+    process.env,
+    options.templateValues,
+  );
+  const components = componentsOf(context, options);
+  const facts: ComponentFacts[] = components.map((c) => ({
+    name: c.name,
+    phase: c.phase,
+    ...(c.config.after && { after: c.config.after }),
+    services: (c.config.services ?? []).map((s) => s.project),
+    ...(c.dockerfileSource && { dockerfile: c.dockerfileSource }),
+    usesImages: imagesUsed(c, env, context.workspaceRoot),
+  }));
+  const edges = componentEdges(facts, imageOwners(components));
+  const cycle = findCycle(edges);
+  if (cycle) {
+    throw new PluginError(
+      `nx-multiarch: the components depend on each other in a cycle: ${describeCycle(cycle)}. ` +
+        'Fix: remove one of these references, or change a phase / "after" in its multiarch.json',
+    );
+  }
+  return edges.map((edge) => {
+    const dependency: RawProjectGraphDependency =
+      edge.sourceFile !== undefined
+        ? { source: edge.source, target: edge.target, sourceFile: edge.sourceFile, type: DependencyType.static }
+        : { source: edge.source, target: edge.target, type: DependencyType.implicit };
+    validateDependency(dependency, context);
+    return dependency;
+  });
 };

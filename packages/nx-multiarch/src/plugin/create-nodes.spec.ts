@@ -17,7 +17,7 @@ const [glob, infer] = createNodes;
 
 describe('createNodes', () => {
   it('matches Dockerfiles and component configs anywhere', () => {
-    expect(glob).toBe('{nx.json,**/Dockerfile,**/multiarch.json}');
+    expect(glob).toBe('{nx.json,**/Dockerfile,**/Dockerfile.tpl,**/multiarch.json}');
   });
 
   it('infers one project per component directory with a build-image target', async () => {
@@ -48,8 +48,19 @@ describe('createNodes', () => {
              "src/api": {
                "metadata": {
                  "description": "Component image built from src/api/Dockerfile",
+                 "targetGroups": {
+                   "Docker image": [
+                     "build-image",
+                   ],
+                 },
                },
                "name": "api",
+               "namedInputs": {
+                 "dockerImage": [
+                   "{projectRoot}/**/*",
+                   "{workspaceRoot}/.env.example",
+                 ],
+               },
                "projectType": "application",
                "root": "src/api",
                "tags": [
@@ -73,14 +84,17 @@ describe('createNodes', () => {
                    ],
                    "executor": "nx-multiarch:build-image",
                    "inputs": [
-                     "{projectRoot}/**/*",
+                     "dockerImage",
+                     "^dockerImage",
                      {
-                       "dependentTasksOutputFiles": "**/*.json",
-                       "transitive": true,
+                       "env": "DOCKER_HOST",
+                     },
+                     {
+                       "env": "BUILDX_BUILDER",
                      },
                    ],
                    "metadata": {
-                     "description": "Build api, api-init for arm64 with docker buildx",
+                     "description": "Build api, api-init for arm64",
                      "technologies": [
                        "docker",
                      ],
@@ -88,6 +102,8 @@ describe('createNodes', () => {
                    "options": {
                      "context": "src/api",
                      "dockerfile": "src/api/Dockerfile",
+                     "envExample": ".env.example",
+                     "envFile": ".env",
                      "imagePrefix": "acme/",
                      "images": [
                        {
@@ -114,18 +130,25 @@ describe('createNodes', () => {
          },
        ],
        [
-         "src/api/multiarch.json",
-         {},
-       ],
-       [
          "images/cache/multiarch.json",
          {
            "projects": {
              "images/cache": {
                "metadata": {
                  "description": "Upstream image redis:7.2-alpine, retagged per platform",
+                 "targetGroups": {
+                   "Docker image": [
+                     "build-image",
+                   ],
+                 },
                },
                "name": "cache",
+               "namedInputs": {
+                 "dockerImage": [
+                   "{projectRoot}/**/*",
+                   "{workspaceRoot}/.env.example",
+                 ],
+               },
                "projectType": "application",
                "root": "images/cache",
                "tags": [
@@ -149,19 +172,24 @@ describe('createNodes', () => {
                    ],
                    "executor": "nx-multiarch:build-image",
                    "inputs": [
-                     "{projectRoot}/**/*",
+                     "dockerImage",
+                     "^dockerImage",
                      {
-                       "dependentTasksOutputFiles": "**/*.json",
-                       "transitive": true,
+                       "env": "DOCKER_HOST",
+                     },
+                     {
+                       "env": "BUILDX_BUILDER",
                      },
                    ],
                    "metadata": {
-                     "description": "Build cache for amd64, arm64 with docker buildx",
+                     "description": "Pull and retag cache for amd64, arm64",
                      "technologies": [
                        "docker",
                      ],
                    },
                    "options": {
+                     "envExample": ".env.example",
+                     "envFile": ".env",
                      "imagePrefix": "acme/",
                      "images": [
                        {
@@ -211,7 +239,7 @@ describe('createNodes', () => {
     const context = workspace({ 'src/c/multiarch.json': '{"phase":"foundation"}' });
     const error = await Promise.resolve(infer(['src/c/multiarch.json'], {}, context)).catch((e) => e);
     expect(error.errors[0][1].message).toBe(
-      'src/c/multiarch.json: upstream: there is no Dockerfile and no upstream image. ' +
+      'src/c/multiarch.json: upstream: there is no Dockerfile, no Dockerfile.tpl and no upstream image. ' +
         'Fix: add a Dockerfile beside it, or set "upstream" to the image to pull and retag',
     );
   });
@@ -234,6 +262,7 @@ describe('createNodes', () => {
       name: 'acme-platform',
       root: '.',
       tags: ['nx-multiarch:workspace'],
+      metadata: { targetGroups: { 'Docker builder': ['builder-setup', 'diagnose'] } },
       targets: {
         'builder-setup': {
           executor: 'nx-multiarch:builder-setup',
@@ -280,11 +309,221 @@ describe('createNodes', () => {
 
   it('only takes component files under the components globs', async () => {
     const context = workspace({ 'images/a/Dockerfile': 'FROM alpine\n', 'tools/ci/Dockerfile': 'FROM alpine\n' });
+    const results = await infer(['images/a/Dockerfile', 'tools/ci/Dockerfile'], { components: ['images/*'] }, context);
+    expect(results.map(([file]) => file)).toEqual(['images/a/Dockerfile']);
+  });
+
+  test.each([
+    [['src/*'], ['src/a/Dockerfile']],
+    [['src/**'], ['src/a/Dockerfile', 'src/a/b/Dockerfile']],
+    [
+      ['src/*/', 'tools/*'],
+      ['src/a/Dockerfile', 'tools/ci/Dockerfile'],
+    ],
+    [['**'], ['src/a/Dockerfile', 'src/a/b/Dockerfile', 'tools/ci/Dockerfile']],
+  ])('components %j are directory globs (a Dockerfile at the root is never a component)', async (globs, files) => {
+    const all = ['Dockerfile', 'src/a/Dockerfile', 'src/a/b/Dockerfile', 'tools/ci/Dockerfile'];
+    const context = workspace(Object.fromEntries(all.map((f) => [f, 'FROM alpine\n'])));
+    const results = await infer(all, { components: globs }, context);
+    expect(results.map(([file]) => file)).toEqual(files);
+  });
+
+  it('infers render and build-image for a templated component, and resolves its build-time services', async () => {
+    const context = workspace({
+      'src/hub/Dockerfile': 'FROM alpine\n',
+      'src/hub/multiarch.json': JSON.stringify({ platforms: ['amd64'], tag: '2.0' }),
+      'src/worker/Dockerfile.tpl': 'ARG BASE={{BASE_IMAGE}}\nFROM ${BASE}\nARG HUB_URL\nARG TARGETARCH\n',
+      'src/worker/Dockerfile': 'rendered earlier, ignored\n',
+      'src/worker/motd.tpl': 'Welcome to {{SITE_NAME}} ({{multiarch.tag}})\n',
+      'src/worker/multiarch.json': JSON.stringify({
+        phase: 'dependent',
+        templates: ['motd.tpl'],
+        services: [{ project: 'hub', port: 80, health: '/health', buildArgs: { HUB_URL: '{url}' } }],
+      }),
+    });
     const results = await infer(
-      ['images/a/Dockerfile', 'tools/ci/Dockerfile'],
-      { components: ['images/*/*'] },
+      ['src/hub/Dockerfile', 'src/hub/multiarch.json', 'src/worker/Dockerfile', 'src/worker/Dockerfile.tpl'],
+      { registry: 'registry.local:5000', imagePrefix: 'acme/', templateValues: { SITE_NAME: 'Acme' } },
       context,
     );
-    expect(results.map(([file]) => file)).toEqual(['images/a/Dockerfile']);
+    expect(results.map(([file]) => file)).toEqual(['src/hub/Dockerfile', 'src/worker/Dockerfile.tpl']);
+    const worker = results[1][1].projects?.['src/worker'];
+    expect(worker).toMatchInlineSnapshot(`
+     {
+       "metadata": {
+         "description": "Component image built from src/worker/Dockerfile.tpl",
+         "targetGroups": {
+           "Docker image": [
+             "render",
+             "build-image",
+           ],
+         },
+       },
+       "name": "worker",
+       "namedInputs": {
+         "dockerImage": [
+           "{projectRoot}/**/*",
+           "{workspaceRoot}/.env.example",
+           {
+             "env": "BASE",
+           },
+           {
+             "env": "HUB_URL",
+           },
+         ],
+       },
+       "projectType": "application",
+       "root": "src/worker",
+       "tags": [
+         "nx-multiarch",
+         "phase:dependent",
+       ],
+       "targets": {
+         "build-image": {
+           "cache": false,
+           "dependsOn": [
+             "render",
+             {
+               "dependencies": true,
+               "params": "forward",
+               "target": "build-image",
+             },
+             {
+               "params": "ignore",
+               "projects": "tag:nx-multiarch:workspace",
+               "target": "builder-setup",
+             },
+           ],
+           "executor": "nx-multiarch:build-image",
+           "inputs": [
+             "dockerImage",
+             "^dockerImage",
+             {
+               "env": "DOCKER_HOST",
+             },
+             {
+               "env": "BUILDX_BUILDER",
+             },
+           ],
+           "metadata": {
+             "description": "Build worker for amd64, arm64, with hub running",
+             "technologies": [
+               "docker",
+             ],
+           },
+           "options": {
+             "context": "src/worker",
+             "dockerfile": "src/worker/Dockerfile",
+             "envExample": ".env.example",
+             "envFile": ".env",
+             "imagePrefix": "acme/",
+             "images": [
+               {
+                 "name": "worker",
+               },
+             ],
+             "platform": "amd64,arm64",
+             "registry": "registry.local:5000",
+             "services": [
+               {
+                 "buildArgs": {
+                   "HUB_URL": "{url}",
+                 },
+                 "health": "/health",
+                 "hostname": "hub",
+                 "platform": "match",
+                 "platforms": [
+                   "amd64",
+                 ],
+                 "port": 80,
+                 "project": "hub",
+                 "repository": "registry.local:5000/acme/hub",
+                 "tag": "2.0",
+                 "timeout": 120,
+               },
+             ],
+             "tag": "latest",
+             "values": {
+               "SITE_NAME": "Acme",
+             },
+           },
+           "outputs": [
+             "{workspaceRoot}/dist/images/{projectName}",
+           ],
+         },
+         "render": {
+           "cache": true,
+           "executor": "nx-multiarch:render",
+           "inputs": [
+             "{workspaceRoot}/src/worker/Dockerfile.tpl",
+             "{workspaceRoot}/src/worker/motd.tpl",
+             "{workspaceRoot}/.env.example",
+             {
+               "env": "BASE_IMAGE",
+             },
+             {
+               "env": "SITE_NAME",
+             },
+           ],
+           "metadata": {
+             "description": "Render Dockerfile.tpl, motd.tpl from .env, .env.example and plugin values",
+             "technologies": [
+               "docker",
+             ],
+           },
+           "options": {
+             "envExample": ".env.example",
+             "envFile": ".env",
+             "templates": [
+               "src/worker/Dockerfile.tpl",
+               "src/worker/motd.tpl",
+             ],
+             "values": {
+               "SITE_NAME": "Acme",
+               "multiarch.imagePrefix": "acme/",
+               "multiarch.project": "worker",
+               "multiarch.registry": "registry.local:5000",
+               "multiarch.tag": "latest",
+             },
+           },
+           "outputs": [
+             "{workspaceRoot}/src/worker/Dockerfile",
+             "{workspaceRoot}/src/worker/motd",
+           ],
+         },
+       },
+     }
+    `);
+  });
+
+  test.each([
+    [
+      { 'src/w/Dockerfile': 'FROM a\n', 'src/w/multiarch.json': '{"services":[{"project":"hubb","port":80}]}' },
+      "src/w/multiarch.json: services.0.project: no component named 'hubb'. Fix: use one of w",
+    ],
+    [
+      {
+        'src/hub/Dockerfile': 'FROM a\n',
+        'src/w/Dockerfile': 'FROM a\n',
+        'src/w/multiarch.json': '{"services":[{"project":"hub","image":"hub-ui","port":80}]}',
+      },
+      "src/w/multiarch.json: services.0.image: hub has no image 'hub-ui'. Fix: use one of hub",
+    ],
+    [
+      { 'src/w/Dockerfile': 'FROM a\n', 'src/w/multiarch.json': '{"phase":"dependent","after":["base"]}' },
+      "src/w/multiarch.json: after.0: no component named 'base'. Fix: use one of w",
+    ],
+    [
+      { 'src/w/Dockerfile': 'FROM a\n', 'src/w/multiarch.json': '{"templates":["conf/app.conf.tpl"]}' },
+      'src/w/multiarch.json: templates.0: src/w/conf/app.conf.tpl does not exist. Fix: fix the path or remove the entry',
+    ],
+    [
+      { 'src/w/Dockerfile': 'FROM a\n', 'src/w/multiarch.json': '{"upstream":"redis:7"}' },
+      'src/w/multiarch.json: upstream: both a Dockerfile and an upstream image (redis:7) are given.',
+    ],
+  ])('rejects %j naming the file and field', async (files, message) => {
+    const context = workspace(files);
+    const error = await Promise.resolve(infer(Object.keys(files), {}, context)).catch((e) => e);
+    expect(error.errors.map(([, e]: [string, Error]) => e.message)).toEqual([expect.stringContaining(message)]);
   });
 });

@@ -8,94 +8,207 @@ import {
   type TargetConfiguration,
 } from '@nx/devkit';
 import { minimatch } from 'minimatch';
-import { COMPONENT_CONFIG_FILE, readComponentConfig, type ComponentConfig } from '../component/config';
+import {
+  type Component,
+  DOCKERFILE,
+  DOCKERFILE_TEMPLATE,
+  pluginTemplateValues,
+  readComponent,
+} from '../component/component';
+import { COMPONENT_CONFIG_FILE } from '../component/config';
+import { parseDockerfile } from '../dockerfile/parse';
 import { ConfigError } from '../errors';
-import { parsePlatforms } from '../platform';
+import { AUTOMATIC_ARGS } from '../image/build-args';
+import { imageRepository } from '../image/tag';
+import type { ServiceSpec } from '../service/spec';
+import { placeholders, renderedPath } from '../template/render';
 import { normalizePluginOptions, type NormalizedPluginOptions, type PluginOptions } from './options';
 
 export const BUILD_IMAGE_EXECUTOR = 'nx-multiarch:build-image';
 export const BUILDER_SETUP_EXECUTOR = 'nx-multiarch:builder-setup';
 export const DIAGNOSE_EXECUTOR = 'nx-multiarch:diagnose';
+export const RENDER_EXECUTOR = 'nx-multiarch:render';
+export const RENDER_TARGET = 'render';
 /** Tag of the workspace-level project that holds builder-setup (and later diagnose, report). */
 export const WORKSPACE_TAG = 'nx-multiarch:workspace';
-export const PLUGIN_GLOB = `{nx.json,**/Dockerfile,**/${COMPONENT_CONFIG_FILE}}`;
+/** Tag of every component project. */
+export const COMPONENT_TAG = 'nx-multiarch';
+/** Project-level named input: what an image is made of (its files, its env-fed build args). */
+export const IMAGE_INPUT = 'dockerImage';
+export const PLUGIN_GLOB = `{nx.json,**/${DOCKERFILE},**/${DOCKERFILE_TEMPLATE},**/${COMPONENT_CONFIG_FILE}}`;
+
+// One project per directory; this file describes it when several of them are present.
+const PRIMARY_FILES = [DOCKERFILE_TEMPLATE, DOCKERFILE, COMPONENT_CONFIG_FILE];
+
+type Catalog = Map<string, Component>;
+type InputDefinition = NonNullable<TargetConfiguration['inputs']>[number];
+
+function read(workspaceRoot: string, file: string): string {
+  return readFileSync(join(workspaceRoot, file), 'utf8');
+}
+
+function serviceSpecs(component: Component, byName: Catalog): ServiceSpec[] {
+  return (component.config.services ?? []).map((service, index) => {
+    const provider = byName.get(service.project);
+    if (!provider) {
+      throw new ConfigError(
+        component.configFile,
+        `services.${index}.project`,
+        `no component named '${service.project}'`,
+        `use one of ${[...byName.keys()].sort().join(', ')}`,
+      );
+    }
+    const image = service.image ?? provider.images[0].name;
+    if (!provider.images.some((i) => i.name === image)) {
+      throw new ConfigError(
+        component.configFile,
+        `services.${index}.image`,
+        `${service.project} has no image '${image}'`,
+        `use one of ${provider.images.map((i) => i.name).join(', ')}`,
+      );
+    }
+    return {
+      project: provider.name,
+      repository: imageRepository(provider.naming, image),
+      tag: provider.naming.tag,
+      platforms: provider.platforms,
+      port: service.port,
+      health: service.health,
+      timeout: service.timeout,
+      hostname: service.hostname ?? provider.name,
+      buildArgs: service.buildArgs ?? {},
+      platform: service.platform,
+    };
+  });
+}
+
+function checkAfter(component: Component, byName: Catalog): void {
+  (component.config.after ?? []).forEach((name, index) => {
+    if (!byName.has(name)) {
+      throw new ConfigError(
+        component.configFile,
+        `after.${index}`,
+        `no component named '${name}'`,
+        `use one of ${[...byName.keys()].sort().join(', ')}`,
+      );
+    }
+  });
+}
+
+// ARGs a value from .env can reach: their env inputs make a changed value a changed hash (.env itself is gitignored).
+function envArgInputs(component: Component, workspaceRoot: string): InputDefinition[] {
+  if (!component.dockerfileSource) return [];
+  const declared = parseDockerfile(read(workspaceRoot, component.dockerfileSource)).declaredArgs;
+  return declared.filter((name) => !AUTOMATIC_ARGS.includes(name)).map((env) => ({ env }));
+}
+
+function renderTarget(
+  component: Component,
+  options: NormalizedPluginOptions,
+  workspaceRoot: string,
+): TargetConfiguration {
+  const names = new Set(component.templates.flatMap((t) => placeholders(read(workspaceRoot, t)).map((p) => p.name)));
+  return {
+    executor: RENDER_EXECUTOR,
+    options: {
+      templates: component.templates,
+      values: { ...options.templateValues, ...pluginTemplateValues(component) },
+      envFile: options.envFile,
+      envExample: options.envExample,
+    },
+    inputs: [
+      ...component.templates.map((t) => `{workspaceRoot}/${t}`),
+      `{workspaceRoot}/${options.envExample}`,
+      ...[...names].filter((n) => !n.includes('.')).map((env) => ({ env })),
+    ],
+    outputs: component.templates.map((t) => `{workspaceRoot}/${renderedPath(t)}`),
+    cache: true,
+    metadata: {
+      description: `Render ${component.templates.map((t) => basename(t)).join(', ')} from ${options.envFile}, ${options.envExample} and plugin values`,
+      technologies: ['docker'],
+    },
+  };
+}
 
 function buildImageTarget(
-  root: string,
-  config: ComponentConfig,
-  hasDockerfile: boolean,
+  component: Component,
   options: NormalizedPluginOptions,
-  projectName: string,
+  byName: Catalog,
 ): TargetConfiguration {
-  const source = `${root}/${COMPONENT_CONFIG_FILE}`;
-  const platforms = config.platforms ? parsePlatforms(config.platforms, source, 'platforms') : options.platforms;
-  const images = config.images ?? [{ name: projectName }];
-  const build = hasDockerfile ? { context: root, dockerfile: `${root}/Dockerfile` } : { upstream: config.upstream };
+  const source = component.dockerfile
+    ? { context: component.root, dockerfile: component.dockerfile }
+    : { upstream: component.upstream };
+  const services = serviceSpecs(component, byName);
+  const config = component.config;
   return {
     executor: BUILD_IMAGE_EXECUTOR,
     options: {
-      platform: platforms.join(','),
-      ...build,
-      images,
-      registry: options.registry,
-      imagePrefix: options.imagePrefix,
-      tag: options.tag,
+      platform: component.platforms.join(','),
+      ...source,
+      images: component.images,
+      registry: component.naming.registry,
+      imagePrefix: component.naming.imagePrefix,
+      tag: component.naming.tag,
+      ...(component.extraTags.length > 0 && { tags: component.extraTags }),
       ...(options.builder.daemonConfig && { daemonConfig: options.builder.daemonConfig }),
       ...(options.builder.stateDir && { stateDir: options.builder.stateDir }),
       ...(config.buildArgs && { buildArgs: config.buildArgs }),
       ...(config.network && { network: config.network }),
+      ...(services.length > 0 && { services }),
+      envFile: options.envFile,
+      envExample: options.envExample,
+      ...(Object.keys(options.templateValues).length > 0 && { values: options.templateValues }),
     },
     dependsOn: [
-      // `params: forward` passes --platform on to the images this one is built from.
+      ...(component.templates.length > 0 ? [RENDER_TARGET] : []),
+      // `params: forward` passes --platform on to the images (and services) this one is built from.
       { target: options.buildTargetName, dependencies: true, params: 'forward' },
       // Every build uses the one builder that builder-setup prepared.
       { target: 'builder-setup', projects: `tag:${WORKSPACE_TAG}`, params: 'ignore' },
     ],
-    inputs: ['{projectRoot}/**/*', { dependentTasksOutputFiles: '**/*.json', transitive: true }],
+    // `^dockerImage`: a changed foundation changes every dependent's hash (without it a dependent is a cache hit).
+    inputs: [IMAGE_INPUT, `^${IMAGE_INPUT}`, { env: 'DOCKER_HOST' }, { env: 'BUILDX_BUILDER' }],
     outputs: ['{workspaceRoot}/dist/images/{projectName}'],
     // A --load'ed image lives in one daemon only: a cache hit could claim an image that is not there.
     cache: false,
     metadata: {
-      description: `Build ${images.map((i) => i.name).join(', ')} for ${platforms.join(', ')} with docker buildx`,
+      description: `${component.upstream ? 'Pull and retag' : 'Build'} ${component.images.map((i) => i.name).join(', ')} for ${component.platforms.join(', ')}${services.length ? `, with ${services.map((s) => s.project).join(', ')} running` : ''}`,
       technologies: ['docker'],
     },
   };
 }
 
 function componentNode(
-  file: string,
+  component: Component,
+  byName: Catalog,
   options: NormalizedPluginOptions,
   context: CreateNodesContextV2,
 ): CreateNodesResult {
-  const root = dirname(file);
-  const absoluteRoot = join(context.workspaceRoot, root);
-  const hasDockerfile = existsSync(join(absoluteRoot, 'Dockerfile'));
-  // A directory with both files is one project: let the Dockerfile's entry describe it.
-  if (basename(file) === COMPONENT_CONFIG_FILE && hasDockerfile) return {};
-  const config = readComponentConfig(absoluteRoot, root);
-  if (!hasDockerfile && !config.upstream) {
-    throw new ConfigError(
-      `${root}/${COMPONENT_CONFIG_FILE}`,
-      'upstream',
-      'there is no Dockerfile and no upstream image',
-      'add a Dockerfile beside it, or set "upstream" to the image to pull and retag',
-    );
-  }
-  const name = config.name ?? basename(root);
-  const phase = config.phase ?? 'foundation';
+  checkAfter(component, byName);
+  const targets: Record<string, TargetConfiguration> = {};
+  if (component.templates.length > 0) targets[RENDER_TARGET] = renderTarget(component, options, context.workspaceRoot);
+  targets[options.buildTargetName] = buildImageTarget(component, options, byName);
   return {
     projects: {
-      [root]: {
-        name,
-        root,
+      [component.root]: {
+        name: component.name,
+        root: component.root,
         projectType: 'application',
-        tags: ['nx-multiarch', `phase:${phase}`],
-        metadata: {
-          description: hasDockerfile
-            ? `Component image built from ${root}/Dockerfile`
-            : `Upstream image ${config.upstream}, retagged per platform`,
+        tags: [COMPONENT_TAG, `phase:${component.phase}`],
+        namedInputs: {
+          [IMAGE_INPUT]: [
+            '{projectRoot}/**/*',
+            `{workspaceRoot}/${options.envExample}`,
+            ...envArgInputs(component, context.workspaceRoot),
+          ],
         },
-        targets: { [options.buildTargetName]: buildImageTarget(root, config, hasDockerfile, options, name) },
+        metadata: {
+          description: component.upstream
+            ? `Upstream image ${component.upstream}, retagged per platform`
+            : `Component image built from ${component.dockerfileSource}`,
+          targetGroups: { 'Docker image': Object.keys(targets) },
+        },
+        targets,
       },
     },
   };
@@ -117,6 +230,7 @@ function workspaceNode(options: NormalizedPluginOptions, context: CreateNodesCon
         name: workspaceProjectName(options, context.workspaceRoot),
         root: '.',
         tags: [WORKSPACE_TAG],
+        metadata: { targetGroups: { 'Docker builder': ['builder-setup', 'diagnose'] } },
         targets: {
           'builder-setup': {
             executor: BUILDER_SETUP_EXECUTOR,
@@ -145,15 +259,46 @@ function workspaceNode(options: NormalizedPluginOptions, context: CreateNodesCon
   };
 }
 
+/** Is this workspace-relative directory a component, by the user's `components` globs? */
+export function inComponents(options: NormalizedPluginOptions, directory: string): boolean {
+  return directory !== '.' && options.components.some((glob) => minimatch(directory, glob.replace(/\/+$/, '')));
+}
+
 export const createNodes: CreateNodesV2<PluginOptions> = [
   PLUGIN_GLOB,
   async (files, rawOptions, context) => {
     const options = normalizePluginOptions(rawOptions);
-    const inScope = (file: string) =>
-      file === 'nx.json' || options.components.some((glob) => minimatch(file, glob, { dot: false }));
+    const primary = new Map<string, string>();
+    for (const file of files) {
+      const root = dirname(file);
+      if (file === 'nx.json' || !inComponents(options, root)) continue;
+      const current = primary.get(root);
+      if (!current || PRIMARY_FILES.indexOf(basename(file)) < PRIMARY_FILES.indexOf(basename(current))) {
+        primary.set(root, file);
+      }
+    }
+    // Read every component first: services name other components, whose images they run.
+    const components = new Map<string, Component | Error>();
+    const byName: Catalog = new Map();
+    for (const root of primary.keys()) {
+      try {
+        const component = readComponent(root, context.workspaceRoot, options);
+        components.set(root, component);
+        byName.set(component.name, component);
+      } catch (error) {
+        components.set(root, error as Error);
+      }
+    }
     return createNodesFromFiles(
-      (file, _options, ctx) => (file === 'nx.json' ? workspaceNode(options, ctx) : componentNode(file, options, ctx)),
-      files.filter(inScope),
+      (file, _options, ctx) => {
+        if (file === 'nx.json') return workspaceNode(options, ctx);
+        const root = dirname(file);
+        if (primary.get(root) !== file) return {};
+        const component = components.get(root);
+        if (component instanceof Error) throw component;
+        return component ? componentNode(component, byName, options, ctx) : {};
+      },
+      files.filter((file) => file === 'nx.json' || primary.get(dirname(file)) === file),
       rawOptions,
       context,
     );

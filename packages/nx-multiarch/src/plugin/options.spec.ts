@@ -9,6 +9,9 @@ describe('normalizePluginOptions', () => {
       tag: 'latest',
       platforms: ['amd64', 'arm64'],
       components: ['**'],
+      envFile: '.env',
+      envExample: '.env.example',
+      templateValues: {},
       builder: {},
     });
   });

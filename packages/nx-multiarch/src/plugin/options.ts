@@ -14,8 +14,14 @@ export const pluginOptionsSchema = z
     tag: z.string().min(1).default('latest'),
     /** Platforms built when `--platform` is not given. */
     platforms: z.array(z.string()).min(1).default(['amd64', 'arm64']),
-    /** Globs (from the workspace root) of the component directories' files; default: anywhere. */
+    /** Globs (from the workspace root) of component directories, e.g. `src/*`, `images/**`; default: anywhere. */
     components: z.array(z.string().min(1)).min(1).default(['**']),
+    /** The user's values for templates and declared build args (usually gitignored). */
+    envFile: z.string().min(1).default('.env'),
+    /** Committed defaults: `.env` is created from it when missing, and it fills names `.env` lacks. */
+    envExample: z.string().min(1).default('.env.example'),
+    /** Lowest-precedence template values (below .env.example, .env and the shell). */
+    templateValues: z.record(z.string(), z.string()).default({}),
     /** Name of the workspace-level project holding builder-setup; default: the root package.json name. */
     workspaceProject: z.string().min(1).optional(),
     /** Options of the builder-setup target (driver, daemonConfig, registries, nodes...). */

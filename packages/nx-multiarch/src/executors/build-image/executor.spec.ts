@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logger, type ExecutorContext } from '@nx/devkit';
@@ -38,6 +38,8 @@ describe('build-image executor', () => {
   let root: string;
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'exec-'));
+    mkdirSync(join(root, 'src/api'), { recursive: true });
+    writeFileSync(join(root, 'src/api/Dockerfile'), 'FROM alpine:3.20 AS api\nFROM api AS api-init\n');
     runMock.mockReset();
     jest.spyOn(logger, 'info').mockImplementation(() => undefined);
     jest.spyOn(logger, 'error').mockImplementation(() => undefined);

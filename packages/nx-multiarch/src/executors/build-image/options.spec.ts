@@ -23,12 +23,16 @@ describe('normalizeBuildImageOptions', () => {
       source: { kind: 'dockerfile', context: '/ws/src/api', dockerfile: '/ws/src/api/Dockerfile' },
       images: [{ name: 'api', target: 'api' }],
       naming: { registry: '', imagePrefix: 'acme/', tag: 'latest' },
+      extraTags: [],
       buildArgs: {},
       load: true,
       push: false,
       timeoutMs: 3_600_000,
       outputDir: '/ws/dist/images/api',
       stateDir: '/ws/.nx-multiarch',
+      services: [],
+      envFiles: { envFile: '.env', exampleFile: '.env.example' },
+      values: {},
     });
   });
 

@@ -2,8 +2,10 @@ import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { validate } from '../../config/validate';
 import { ConfigError } from '../../errors';
+import type { EnvFiles } from '../../env/workspace-env';
 import type { ImageNaming } from '../../image/tag';
-import { type Arch, parsePlatforms } from '../../platform';
+import type { ServiceSpec } from '../../service/spec';
+import { ARCHES, type Arch, parsePlatforms } from '../../platform';
 import { DEFAULT_STATE_DIR } from '../../state/builder-state';
 
 // The one source of the executor's options: schema.d.ts derives from it, and a spec checks schema.json against it.
@@ -17,6 +19,7 @@ export const buildImageOptionsSchema = z
     registry: z.string().default(''),
     imagePrefix: z.string().default(''),
     tag: z.string().default('latest'),
+    tags: z.array(z.string()).default([]),
     buildArgs: z.record(z.string(), z.string()).default({}),
     network: z.enum(['default', 'host', 'none']).optional(),
     load: z.boolean().default(true),
@@ -25,6 +28,27 @@ export const buildImageOptionsSchema = z
     outputPath: z.string().optional(),
     daemonConfig: z.string().optional(),
     stateDir: z.string().default(DEFAULT_STATE_DIR),
+    services: z
+      .array(
+        z
+          .object({
+            project: z.string(),
+            repository: z.string(),
+            tag: z.string(),
+            platforms: z.array(z.enum(ARCHES)).min(1),
+            port: z.number().int().min(1).max(65535),
+            health: z.string(),
+            timeout: z.number().positive(),
+            hostname: z.string(),
+            buildArgs: z.record(z.string(), z.string()),
+            platform: z.enum(['match', 'native']),
+          })
+          .strict(),
+      )
+      .default([]),
+    envFile: z.string().default('.env'),
+    envExample: z.string().default('.env.example'),
+    values: z.record(z.string(), z.string()).default({}),
   })
   .strict();
 
@@ -39,6 +63,8 @@ export interface NormalizedBuildImageOptions {
   source: BuildSource;
   images: Array<{ name: string; target?: string }>;
   naming: ImageNaming;
+  /** More tags for every image (each gets the `-<arch>` suffix too). */
+  extraTags: string[];
   buildArgs: Record<string, string>;
   network?: 'default' | 'host' | 'none';
   load: boolean;
@@ -50,6 +76,11 @@ export interface NormalizedBuildImageOptions {
   stateDir: string;
   /** daemon.json to read proxies from, when not Docker's default location. */
   daemonConfig?: string;
+  /** Components to run (healthy) while this one builds. */
+  services: ServiceSpec[];
+  envFiles: EnvFiles;
+  /** Lowest-precedence values under .env.example (the plugin's templateValues). */
+  values: Record<string, string>;
 }
 
 /** Validates once and resolves paths against the workspace root; everything after trusts the result. */
@@ -87,6 +118,7 @@ export function normalizeBuildImageOptions(
     source: buildSource,
     images: o.images,
     naming: { registry: o.registry, imagePrefix: o.imagePrefix, tag: o.tag },
+    extraTags: o.tags,
     buildArgs: o.buildArgs,
     ...(o.network && { network: o.network }),
     load: o.load,
@@ -95,5 +127,8 @@ export function normalizeBuildImageOptions(
     outputDir: resolve(o.outputPath ?? `dist/images/${project}`),
     stateDir: resolve(o.stateDir),
     ...(o.daemonConfig && { daemonConfig: resolve(o.daemonConfig) }),
+    services: o.services,
+    envFiles: { envFile: o.envFile, exampleFile: o.envExample },
+    values: o.values,
   };
 }

@@ -1,0 +1,2 @@
+<h1>{{GATEWAY_TITLE}}</h1>
+<p>image tag {{multiarch.tag}}</p>

@@ -1,0 +1,44 @@
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { ensureEnvFile, readWorkspaceEnv } from '../../env/workspace-env';
+import { PluginError } from '../../errors';
+import { writeFileAtomic } from '../../state/atomic-file';
+import { renderedPath, renderTemplate } from '../../template/render';
+import { normalizeRenderOptions, type RenderExecutorSchema } from './options';
+
+export default async function renderExecutor(
+  options: RenderExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const project = context.projectName ?? 'unknown';
+  try {
+    const normalized = normalizeRenderOptions(options, project, context.root);
+    if (ensureEnvFile(context.root, normalized.envFiles)) {
+      logger.info(`nx-multiarch: created ${normalized.envFiles.envFile} from ${normalized.envFiles.exampleFile}`);
+    }
+    const env = readWorkspaceEnv(context.root, normalized.envFiles, process.env, normalized.values);
+    // Render all first: one broken template must not leave the others half-written.
+    const rendered = normalized.templates.map(({ file, path }) => ({
+      file: renderedPath(file),
+      path: renderedPath(path),
+      // An `entrypoint.sh.tpl` stays executable once rendered.
+      mode: statSync(path).mode & 0o777,
+      text: renderTemplate(readFileSync(path, 'utf8'), env.values, file),
+    }));
+    for (const output of rendered) {
+      // Unchanged output keeps its mtime, so nothing downstream sees a change that is not there.
+      if (existsSync(output.path) && readFileSync(output.path, 'utf8') === output.text) {
+        logger.info(`nx-multiarch: ${output.file} is up to date`);
+        continue;
+      }
+      writeFileAtomic(output.path, output.text);
+      chmodSync(output.path, output.mode);
+      logger.info(`nx-multiarch: rendered ${output.file}`);
+    }
+    return { success: true };
+  } catch (error) {
+    if (!(error instanceof PluginError)) throw error;
+    logger.error(`nx-multiarch: ${project}: ${error.message}`);
+    return { success: false };
+  }
+}

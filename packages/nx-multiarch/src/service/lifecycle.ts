@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { logger } from '@nx/devkit';
+import { docker } from '../docker/cli';
+import { inspectImageArgs, parseImageInspect, verifyImagePlatform } from '../docker/image';
+import { CommandError } from '../errors';
+import { httpProbe } from '../network/probe';
+import { type Arch, nativeArch } from '../platform';
+import {
+  containerLogsArgs,
+  inspectContainerArgs,
+  LABEL_OWNER_HOST,
+  LABEL_OWNER_PID,
+  LABEL_SERVICE,
+  ownedContainersArgs,
+  parseContainerInspect,
+  parseOwnedContainers,
+  removeContainersArgs,
+  runServiceArgs,
+} from './container';
+import { waitForHealth } from './health';
+import {
+  serviceAddHost,
+  serviceArch,
+  serviceBuildArgs,
+  serviceContainerName,
+  ServiceError,
+  serviceImage,
+  type ServiceSpec,
+} from './spec';
+
+const DOCKER_TIMEOUT_MS = 60_000;
+const PROBE_TIMEOUT_MS = 2_000;
+const POLL_INTERVAL_MS = 500;
+
+export interface RunningService {
+  spec: ServiceSpec;
+  container: string;
+  image: string;
+  arch: Arch;
+  ip: string;
+  addHost: string;
+  buildArgs: Record<string, string>;
+}
+
+// Containers this process started and has not removed yet: what a signal handler must clean up.
+const live = new Set<string>();
+let handlersInstalled = false;
+
+function removeNow(names: string[]): Promise<unknown> {
+  return docker(removeContainersArgs(names), { timeoutMs: 30_000 }).catch(() => undefined);
+}
+
+// Ctrl-C or Nx stopping the task: remove the services first, then die as the signal asked.
+function installSignalHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  const codes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+  for (const signal of Object.keys(codes) as NodeJS.Signals[]) {
+    process.once(signal, () => {
+      const names = [...live];
+      if (names.length) logger.warn(`nx-multiarch: ${signal}: removing build-time services ${names.join(', ')}`);
+      void (names.length ? removeNow(names) : Promise.resolve()).finally(() => process.exit(codes[signal]));
+    });
+  }
+}
+
+// A run killed with SIGKILL cannot clean up; the next run on this host removes what it left.
+async function removeOrphans(host: string): Promise<void> {
+  const { stdout } = await docker(ownedContainersArgs(host), { timeoutMs: DOCKER_TIMEOUT_MS });
+  const orphans = parseOwnedContainers(stdout).filter(({ pid }) => pid !== process.pid && !processAlive(pid));
+  if (orphans.length === 0) return;
+  logger.warn(`nx-multiarch: removing ${orphans.length} build-time service container(s) left by a killed run`);
+  await removeNow(orphans.map((o) => o.id));
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function logsTail(container: string): Promise<string> {
+  try {
+    const { all } = await docker(containerLogsArgs(container), { timeoutMs: DOCKER_TIMEOUT_MS });
+    return all.trim();
+  } catch {
+    return '';
+  }
+}
+
+async function startOne(consumer: string, spec: ServiceSpec, buildArch: Arch, runId: string): Promise<RunningService> {
+  const arch = serviceArch(spec, buildArch, nativeArch(), consumer);
+  const image = serviceImage(spec, arch);
+  const what = `build-time service ${spec.project} (${image}) for ${consumer}'s ${buildArch} build`;
+  try {
+    const inspected = parseImageInspect(
+      (await docker(inspectImageArgs(image), { timeoutMs: DOCKER_TIMEOUT_MS })).stdout,
+    );
+    verifyImagePlatform(inspected, image, arch);
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    throw new ServiceError(
+      `${what}: the image is not in the daemon; build it first: nx run ${spec.project}:build-image --platform=${arch}`,
+    );
+  }
+  const container = serviceContainerName(consumer, spec, arch, runId);
+  const labels = {
+    [LABEL_SERVICE]: spec.project,
+    [LABEL_OWNER_HOST]: hostname(),
+    [LABEL_OWNER_PID]: String(process.pid),
+  };
+  live.add(container);
+  logger.info(`nx-multiarch: starting ${what} as ${container}`);
+  await docker(runServiceArgs({ name: container, image, arch, labels }), { timeoutMs: DOCKER_TIMEOUT_MS });
+  const state = async () =>
+    parseContainerInspect((await docker(inspectContainerArgs(container), { timeoutMs: DOCKER_TIMEOUT_MS })).stdout);
+  const { ip } = await state();
+  if (!ip) throw new ServiceError(`${what}: the container has no IPv4 address on any network`);
+  const url = `http://${ip}:${spec.port}${spec.health}`;
+  const outcome = await waitForHealth({
+    url,
+    timeoutMs: spec.timeout * 1000,
+    intervalMs: POLL_INTERVAL_MS,
+    probe: (u) => httpProbe(u, PROBE_TIMEOUT_MS),
+    state,
+  });
+  if (!outcome.healthy) {
+    const logs = await logsTail(container);
+    throw new ServiceError(
+      `${what} did not become healthy: ${outcome.reason}${logs ? `\ncontainer log (last lines):\n${logs}` : ''}`,
+    );
+  }
+  logger.info(`nx-multiarch: ${spec.project} (${arch}) is healthy at ${url} after ${(outcome.ms / 1000).toFixed(1)} s`);
+  return { spec, container, image, arch, ip, addHost: serviceAddHost(spec, ip), buildArgs: serviceBuildArgs(spec, ip) };
+}
+
+/** Starts every service a build needs, healthy, or none: a failure removes what already started. */
+export async function startServices(
+  consumer: string,
+  specs: readonly ServiceSpec[],
+  buildArch: Arch,
+): Promise<RunningService[]> {
+  if (specs.length === 0) return [];
+  installSignalHandlers();
+  await removeOrphans(hostname());
+  const runId = randomBytes(3).toString('hex');
+  const started: RunningService[] = [];
+  try {
+    for (const spec of specs) started.push(await startOne(consumer, spec, buildArch, runId));
+    return started;
+  } catch (error) {
+    await stopServices([...live].filter((name) => name.includes(`-${runId}`)));
+    throw error;
+  }
+}
+
+export async function stopServices(containers: readonly string[]): Promise<void> {
+  if (containers.length === 0) return;
+  await removeNow([...containers]);
+  for (const name of containers) live.delete(name);
+}
