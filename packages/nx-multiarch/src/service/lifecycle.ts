@@ -51,17 +51,33 @@ function removeNow(names: string[]): Promise<unknown> {
   return docker(removeContainersArgs(names), { timeoutMs: 30_000 }).catch(() => undefined);
 }
 
-// Ctrl-C or Nx stopping the task: remove the services first, then die as the signal asked.
+// Ctrl-C or Nx stopping the task: remove the services first, then die as the signal asked. Nx follows SIGINT with
+// a SIGTERM to the task's process tree (tree-kill), which can kill the first `docker rm`: so retry it, and let
+// later signals in, without dying, until the removal is done.
 function installSignalHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   const codes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+  let stopping = false;
   for (const signal of Object.keys(codes) as NodeJS.Signals[]) {
-    process.once(signal, () => {
-      const names = [...live];
-      if (names.length) logger.warn(`nx-multiarch: ${signal}: removing build-time services ${names.join(', ')}`);
-      void (names.length ? removeNow(names) : Promise.resolve()).finally(() => process.exit(codes[signal]));
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void removeLive(signal).finally(() => process.exit(codes[signal]));
     });
+  }
+}
+
+async function removeLive(signal: string): Promise<void> {
+  for (let attempt = 1; attempt <= 3 && live.size > 0; attempt++) {
+    const names = [...live];
+    if (attempt === 1) logger.warn(`nx-multiarch: ${signal}: removing build-time services ${names.join(', ')}`);
+    try {
+      await docker(removeContainersArgs(names), { timeoutMs: 30_000 });
+      for (const name of names) live.delete(name);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 }
 
