@@ -68,7 +68,9 @@ export const componentConfigSchema = z
     /** `host` lets RUN steps reach services on the build machine's loopback. */
     network: z.enum(['default', 'host', 'none']).optional(),
     /** Other `*.tpl` files (relative to this directory) rendered beside themselves before the build. */
-    templates: z.array(z.string().regex(/^[^/].*\.tpl$/, 'a relative path ending in .tpl')).optional(),
+    templates: z
+      .array(z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$)).*\.tpl$/, 'a path inside the component ending in .tpl'))
+      .optional(),
     /** This component's tag instead of the workspace's. */
     tag: imageTag.optional(),
     /** More tags every image of this component also gets (each with the `-<arch>` suffix). */

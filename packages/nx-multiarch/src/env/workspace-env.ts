@@ -46,6 +46,8 @@ export function resolveWorkspaceEnv(layers: EnvLayers): WorkspaceEnv {
   const values = { ...(expand({ parsed: merged, processEnv: { ...shell } }).parsed ?? merged) };
   const sources: Record<string, ValueSource> = {};
   for (const name of Object.keys(merged)) {
+    // dotenv-expand only lets a non-empty shell value win; an empty one (`HTTP_PROXY= nx ...`) is set too.
+    if (Object.hasOwn(shell, name)) values[name] = shell[name];
     sources[name] =
       name in shell ? 'shell' : name in env ? 'env-file' : name in example ? 'example-file' : 'plugin-options';
   }

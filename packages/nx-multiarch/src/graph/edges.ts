@@ -96,7 +96,7 @@ const WHY: Record<EdgeReason, string> = {
   after: 'lists it in "after"',
 };
 
-/** `portal -> gateway (uses its image, packages/portal/Dockerfile) -> portal (...)` */
+/** `portal -> gateway (portal uses its image: packages/portal/Dockerfile) -> portal (gateway lists it in "after")` */
 export function describeCycle(cycle: readonly ComponentEdge[]): string {
   const steps = cycle.map(
     (e) => `-> ${e.target} (${e.source} ${WHY[e.reason]}${e.sourceFile ? `: ${e.sourceFile}` : ''})`,

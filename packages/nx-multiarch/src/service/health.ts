@@ -32,7 +32,12 @@ export async function waitForHealth(wait: HealthWait): Promise<HealthOutcome> {
     last = result.ok ? `HTTP ${result.status}` : (result.error ?? 'no answer');
     const state = await wait.state();
     if (!state.running) {
-      return { healthy: false, ms, attempts, reason: `the container ${state.status} with exit code ${state.exitCode}` };
+      return {
+        healthy: false,
+        ms,
+        attempts,
+        reason: `the container stopped (status ${state.status}, exit code ${state.exitCode})`,
+      };
     }
     if (ms + wait.intervalMs > wait.timeoutMs) {
       return {

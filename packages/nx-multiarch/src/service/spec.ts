@@ -61,7 +61,7 @@ export function serviceBuildArgs(service: ServiceSpec, ip: string): Record<strin
   return Object.fromEntries(
     Object.entries(service.buildArgs).map(([name, value]) => [
       name,
-      value.replace(/\{([a-z]+)\}/g, (match, key: string) => values[key] ?? match),
+      value.replace(/\{([a-z]+)\}/g, (match, key: string) => (Object.hasOwn(values, key) ? values[key] : match)),
     ]),
   );
 }
