@@ -138,7 +138,7 @@ function argDefault(raw: string, scope: Readonly<Record<string, string | undefin
 }
 
 // ARGs BuildKit defines in the global scope by itself, so FROM can use them without an `ARG` line.
-const AUTOMATIC_ARGS = [
+export const AUTOMATIC_ARGS = [
   'TARGETPLATFORM',
   'TARGETOS',
   'TARGETARCH',

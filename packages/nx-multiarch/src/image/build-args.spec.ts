@@ -1,5 +1,6 @@
 import type { WorkspaceEnv } from '../env/workspace-env';
-import { AUTOMATIC_ARGS, envBuildArgs, type EnvBuildArgs } from './build-args';
+import { AUTOMATIC_ARGS } from '../dockerfile/parse';
+import { envBuildArgs, type EnvBuildArgs } from './build-args';
 
 function workspaceEnv(values: Record<string, string>): WorkspaceEnv {
   return { values, sources: Object.fromEntries(Object.keys(values).map((name) => [name, 'env-file' as const])) };

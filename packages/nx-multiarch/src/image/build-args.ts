@@ -1,17 +1,6 @@
+import { AUTOMATIC_ARGS } from '../dockerfile/parse';
 import type { WorkspaceEnv } from '../env/workspace-env';
 import { isSecretName } from '../secret/names';
-
-// BuildKit sets these from --platform; a value from .env would silently build for the wrong arch.
-export const AUTOMATIC_ARGS = [
-  'TARGETPLATFORM',
-  'TARGETOS',
-  'TARGETARCH',
-  'TARGETVARIANT',
-  'BUILDPLATFORM',
-  'BUILDOS',
-  'BUILDARCH',
-  'BUILDVARIANT',
-];
 
 export interface EnvBuildArgs {
   /** Declared ARGs that .env (or .env.example, or the shell over them) defines. */
@@ -25,6 +14,7 @@ export function envBuildArgs(declared: readonly string[], env: WorkspaceEnv): En
   const args: Record<string, string> = {};
   const withheld: string[] = [];
   for (const name of declared) {
+    // BuildKit sets these from --platform; a value from .env would silently build for the wrong arch.
     if (AUTOMATIC_ARGS.includes(name) || !Object.hasOwn(env.values, name)) continue;
     if (isSecretName(name)) withheld.push(name);
     else args[name] = env.values[name];

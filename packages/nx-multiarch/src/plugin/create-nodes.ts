@@ -16,9 +16,8 @@ import {
   readComponent,
 } from '../component/component';
 import { COMPONENT_CONFIG_FILE } from '../component/config';
-import { parseDockerfile } from '../dockerfile/parse';
+import { AUTOMATIC_ARGS, parseDockerfile } from '../dockerfile/parse';
 import { ConfigError } from '../errors';
-import { AUTOMATIC_ARGS } from '../image/build-args';
 import { imageRepository } from '../image/tag';
 import type { ServiceSpec } from '../service/spec';
 import { placeholders, renderedPath } from '../template/render';
