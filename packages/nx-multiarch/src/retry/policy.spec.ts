@@ -31,7 +31,7 @@ describe('retryDelayMs', () => {
 
 describe('withRetries', () => {
   const classify = (error: unknown): Classification => classifyFailure((error as Error).message, { operation: 'pull' });
-  const noWait = jest.fn(async () => undefined);
+  const noWait = jest.fn(async (_ms: number) => undefined);
 
   beforeEach(() => noWait.mockClear());
 
