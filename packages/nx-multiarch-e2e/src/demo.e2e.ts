@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { docker, imagePlatform, nx, REPO_ROOT } from './workspace';
+import { docker, imagePlatform, nx, REPO_ROOT, runImage, unameMachine } from './workspace';
 
 // The demo platform in packages/demo, built for real by the lab's dockerd, buildx and QEMU.
 const PROJECTS = ['gateway', 'vcs', 'api', 'cache', 'hub', 'portal', 'worker'];
@@ -77,18 +77,10 @@ describe('demo platform', () => {
     });
 
     it(`runs ${arch} code`, () => {
-      const { status, output } = docker([
-        'run',
-        '--rm',
-        '--network',
-        'none',
-        '--platform',
-        `linux/${arch}`,
-        `demo/api:latest-${arch}`,
-      ]);
+      const { status, output } = runImage(`demo/api:latest-${arch}`, arch);
       expect(status).toBe(0);
       // API_VERSION comes from .env.example: the Dockerfile declares it.
-      expect(output.trim()).toBe(`api 1.4.2 for ${arch} on ${arch === 'arm64' ? 'aarch64' : 'x86_64'}`);
+      expect(output.trim()).toBe(`api 1.4.2 for ${arch} on ${unameMachine(arch)}`);
     });
 
     it('built every foundation before any dependent, and gateway before portal', () => {
@@ -105,34 +97,16 @@ describe('demo platform', () => {
       const healthy = run.output.indexOf(`hub (${arch}) is healthy`);
       expect(healthy).toBeGreaterThan(-1);
       expect(run.output.indexOf('building worker')).toBeGreaterThan(healthy);
-      const { output } = docker([
-        'run',
-        '--rm',
-        '--network',
-        'none',
-        '--platform',
-        `linux/${arch}`,
-        `demo/worker:latest-${arch}`,
-      ]);
+      const { output } = runImage(`demo/worker:latest-${arch}`, arch);
       // The hub serves only its own arch's index, so this line proves which hub answered.
-      expect(output).toContain(`Architecture: ${arch}\nBuilt-On: ${arch === 'arm64' ? 'aarch64' : 'x86_64'}`);
+      expect(output).toContain(`Architecture: ${arch}\nBuilt-On: ${unameMachine(arch)}`);
       expect(
         docker(['ps', '-a', '--filter', 'label=nx-multiarch.service', '--format', '{{.Names}}']).output.trim(),
       ).toBe('');
     });
 
     it('rendered the gateway templates from .env.example and plugin values', () => {
-      const { output } = docker([
-        'run',
-        '--rm',
-        '--network',
-        'none',
-        '--platform',
-        `linux/${arch}`,
-        `demo/gateway:latest-${arch}`,
-        'cat',
-        '/www/index.html',
-      ]);
+      const { output } = runImage(`demo/gateway:latest-${arch}`, arch, ['cat', '/www/index.html']);
       expect(output).toContain('<h1>Demo gateway</h1>\n<p>image tag latest</p>');
     });
   });

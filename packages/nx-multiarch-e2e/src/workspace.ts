@@ -67,6 +67,14 @@ export function docker(args: string[], extraEnv: Record<string, string> = {}): C
   return exec('docker', args, REPO_ROOT, 300_000, extraEnv);
 }
 
+/** Runs a command in a local image for an arch, offline (`docker run --rm --network none`). */
+export function runImage(ref: string, arch: string, command: string[] = []): CommandOutput {
+  return docker(['run', '--rm', '--network', 'none', '--platform', `linux/${arch}`, ref, ...command]);
+}
+
+/** What `uname -m` prints for an arch. */
+export const unameMachine = (arch: string) => (arch === 'arm64' ? 'aarch64' : 'x86_64');
+
 /** The platform string (`linux/arm64`) of a local image, or the error text. */
 export function imagePlatform(ref: string): string {
   const { status, output } = docker(['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', ref]);

@@ -9,6 +9,7 @@ import {
   serviceImage,
   type ServiceSpec,
 } from './spec';
+import { thrown } from '../../test/thrown';
 
 const hub: ServiceSpec = {
   project: 'hub',
@@ -22,15 +23,6 @@ const hub: ServiceSpec = {
   buildArgs: {},
   platform: 'match',
 };
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('serviceArch', () => {
   // prettier-ignore

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors';
 import { placeholders, renderedPath, renderLeniently, renderTemplate, type Placeholder } from './render';
+import { thrown } from '../../test/thrown';
 
 const FIXTURE = join(__dirname, '../../test/fixtures/templates/Dockerfile.tpl');
 const template = readFileSync(FIXTURE, 'utf8');
@@ -13,15 +14,6 @@ const values = {
   'multiarch.tag': '1.4.0',
   SOURCE_URL: 'https://git.example.com/acme/api',
 };
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('placeholders', () => {
   it('lists the fixture template in order of first appearance, with every line', () => {
