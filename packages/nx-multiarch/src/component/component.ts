@@ -35,7 +35,10 @@ export function isComponentDirectory(absoluteRoot: string): boolean {
   return ['Dockerfile', DOCKERFILE_TEMPLATE, COMPONENT_CONFIG_FILE].some((f) => existsSync(join(absoluteRoot, f)));
 }
 
-export function readComponent(root: string, workspaceRoot: string, options: NormalizedPluginOptions): Component {
+/** What the plugin options give every component unless its multiarch.json says otherwise. */
+export type ComponentDefaults = Pick<NormalizedPluginOptions, 'platforms' | 'registry' | 'imagePrefix' | 'tag'>;
+
+export function readComponent(root: string, workspaceRoot: string, options: ComponentDefaults): Component {
   const absoluteRoot = join(workspaceRoot, root);
   const configFile = `${root}/${COMPONENT_CONFIG_FILE}`;
   const config = readComponentConfig(absoluteRoot, root);

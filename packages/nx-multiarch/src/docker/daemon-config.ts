@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseJson, validate } from '../config/validate';
@@ -12,6 +13,14 @@ export interface DaemonConfigSearch {
   home: string;
   /** Running as a non-root user, where Docker's rootless daemon reads the XDG path. */
   rootless: boolean;
+}
+
+/** The search for this process: the user's home, and rootless when not running as root. */
+export function daemonConfigSearch(
+  option: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): DaemonConfigSearch {
+  return { ...(option && { option }), env, home: env.HOME ?? homedir(), rootless: process.getuid?.() !== 0 };
 }
 
 /** The files Docker would read, in order: https://docs.docker.com/engine/daemon/#configuration-file */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { readClientProxies } from '../docker/client-config';
-import { readDaemonConfig } from '../docker/daemon-config';
+import { daemonConfigSearch, readDaemonConfig } from '../docker/daemon-config';
 import { parseDockerfile } from '../dockerfile/parse';
 import { ensureEnvFile, readWorkspaceEnv, type EnvFiles } from '../env/workspace-env';
 import { ConfigError } from '../errors';
@@ -46,12 +46,7 @@ export function readBuildEnvironment(
   env: Readonly<Record<string, string | undefined>>,
 ): BuildEnvironment {
   const home = env.HOME ?? homedir();
-  const daemon = readDaemonConfig({
-    ...(options.daemonConfig && { option: options.daemonConfig }),
-    env,
-    home,
-    rootless: process.getuid?.() !== 0,
-  });
+  const daemon = readDaemonConfig(daemonConfigSearch(options.daemonConfig, env));
   const proxies = resolveProxies({
     daemon: daemon.proxies,
     clientConfig: readClientProxies(env, home),

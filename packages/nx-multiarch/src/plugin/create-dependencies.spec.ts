@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CreateDependenciesContext, ProjectConfiguration } from '@nx/devkit';
 import { readComponent } from '../component/component';
-import { createDependencies, imageOwners } from './create-dependencies';
+import { imageOwners } from '../component/images';
+import { createDependencies } from './create-dependencies';
 import { normalizePluginOptions } from './options';
 
 const OPTIONS = { imagePrefix: 'acme/' };

@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   DependencyType,
   validateDependency,
@@ -7,40 +5,13 @@ import {
   type CreateDependenciesContext,
   type RawProjectGraphDependency,
 } from '@nx/devkit';
-import { type Component, pluginTemplateValues, readComponent } from '../component/component';
-import { parseDockerfile } from '../dockerfile/parse';
-import { readWorkspaceEnv, type WorkspaceEnv } from '../env/workspace-env';
+import { type Component, readComponent } from '../component/component';
+import { imageOwners, imagesUsed } from '../component/images';
+import { readWorkspaceEnv } from '../env/workspace-env';
 import { PluginError } from '../errors';
 import { componentEdges, describeCycle, findCycle, type ComponentFacts } from '../graph/edges';
-import { envBuildArgs } from '../image/build-args';
-import { canonicalName } from '../image/reference';
-import { imageRepository } from '../image/tag';
-import { renderLeniently } from '../template/render';
 import { COMPONENT_TAG } from './create-nodes';
 import { normalizePluginOptions, type PluginOptions } from './options';
-
-/** Maps each component image name (with and without its registry) to the component that builds it. */
-export function imageOwners(components: readonly Component[]): Map<string, string> {
-  const owners = new Map<string, string>();
-  for (const component of components) {
-    for (const image of component.images) {
-      owners.set(canonicalName(imageRepository(component.naming, image.name)), component.name);
-      owners.set(canonicalName(imageRepository({ ...component.naming, registry: '' }, image.name)), component.name);
-    }
-  }
-  return owners;
-}
-
-/** The images a component's Dockerfile uses, read the way the build will see it: rendered, with its build args. */
-export function imagesUsed(component: Component, env: WorkspaceEnv, workspaceRoot: string): string[] {
-  if (!component.dockerfileSource) return [];
-  const file = join(workspaceRoot, component.dockerfileSource);
-  if (!existsSync(file)) return [];
-  const text = renderLeniently(readFileSync(file, 'utf8'), { ...env.values, ...pluginTemplateValues(component) });
-  const declared = parseDockerfile(text).declaredArgs;
-  const args = { ...envBuildArgs(declared, env).args, ...component.config.buildArgs };
-  return parseDockerfile(text, args).images.map(canonicalName);
-}
 
 function componentsOf(context: CreateDependenciesContext, options: ReturnType<typeof normalizePluginOptions>) {
   const components: Component[] = [];

@@ -27,6 +27,8 @@ export const BUILD_IMAGE_EXECUTOR = 'nx-multiarch:build-image';
 export const BUILDER_SETUP_EXECUTOR = 'nx-multiarch:builder-setup';
 export const DIAGNOSE_EXECUTOR = 'nx-multiarch:diagnose';
 export const RENDER_EXECUTOR = 'nx-multiarch:render';
+export const PREFETCH_EXECUTOR = 'nx-multiarch:prefetch';
+export const PREFETCH_TARGET = 'prefetch';
 export const RENDER_TARGET = 'render';
 /** Tag of the workspace-level project that holds builder-setup (and later diagnose, report). */
 export const WORKSPACE_TAG = 'nx-multiarch:workspace';
@@ -164,6 +166,10 @@ function buildImageTarget(
       { target: options.buildTargetName, dependencies: true, params: 'forward' },
       // Every build uses the one builder that builder-setup prepared.
       { target: 'builder-setup', projects: `tag:${WORKSPACE_TAG}`, params: 'ignore' },
+      // One prefetch task per run warms the base images of every build in it (--platform, --dryRun forwarded).
+      ...(options.prefetch === false
+        ? []
+        : [{ target: PREFETCH_TARGET, projects: `tag:${WORKSPACE_TAG}`, params: 'forward' as const }]),
     ],
     // `^dockerImage`: a changed foundation changes every dependent's hash (without it a dependent is a cache hit).
     inputs: [IMAGE_INPUT, `^${IMAGE_INPUT}`, { env: 'DOCKER_HOST' }, { env: 'BUILDX_BUILDER' }],
@@ -229,7 +235,7 @@ function workspaceNode(options: NormalizedPluginOptions, context: CreateNodesCon
         name: workspaceProjectName(options, context.workspaceRoot),
         root: '.',
         tags: [WORKSPACE_TAG],
-        metadata: { targetGroups: { 'Docker builder': ['builder-setup', 'diagnose'] } },
+        metadata: { targetGroups: { 'Docker builder': ['builder-setup', PREFETCH_TARGET, 'diagnose'] } },
         targets: {
           'builder-setup': {
             executor: BUILDER_SETUP_EXECUTOR,
@@ -239,6 +245,32 @@ function workspaceNode(options: NormalizedPluginOptions, context: CreateNodesCon
             parallelism: false,
             metadata: {
               description: 'Create or update the buildx builder every build uses, configured from daemon.json',
+              technologies: ['docker'],
+            },
+          },
+          [PREFETCH_TARGET]: {
+            executor: PREFETCH_EXECUTOR,
+            options: {
+              platform: options.platforms.join(','),
+              buildTargetName: options.buildTargetName,
+              registry: options.registry,
+              imagePrefix: options.imagePrefix,
+              tag: options.tag,
+              envFile: options.envFile,
+              envExample: options.envExample,
+              ...(Object.keys(options.templateValues).length > 0 && { values: options.templateValues }),
+              ...(options.builder.stateDir && { stateDir: options.builder.stateDir }),
+              ...(options.builder.daemonConfig && { daemonConfig: options.builder.daemonConfig }),
+              ...(options.prefetch || {}),
+            },
+            // Builds need the builder first: a container builder is where the images are warmed.
+            dependsOn: [{ target: 'builder-setup', params: 'ignore' }],
+            // What is in the daemon or the builder is not an Nx output: always check.
+            cache: false,
+            parallelism: false,
+            metadata: {
+              description:
+                'Fetch every base image the builds need, once per (image, platform), where the builder looks for it',
               technologies: ['docker'],
             },
           },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validate } from '../config/validate';
 import { builderSetupOptionsSchema, type BuilderSetupExecutorSchema } from '../executors/builder-setup/options';
+import { prefetchSettingsSchema } from '../executors/prefetch/options';
 import { parsePlatforms, type Arch } from '../platform';
 
 export const pluginOptionsSchema = z
@@ -26,6 +27,8 @@ export const pluginOptionsSchema = z
     workspaceProject: z.string().min(1).optional(),
     /** Options of the builder-setup target (driver, daemonConfig, registries, nodes...). */
     builder: builderSetupOptionsSchema.partial().default({}),
+    /** Retry and parallelism settings of the prefetch target; `false`: builds do not depend on prefetch. */
+    prefetch: z.union([z.literal(false), prefetchSettingsSchema]).default({}),
   })
   .strict();
 

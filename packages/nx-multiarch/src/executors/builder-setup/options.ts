@@ -1,11 +1,10 @@
-import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import type { ExtraRegistry } from '../../buildkit/config';
 import type { BuilderNode } from '../../buildx/builder';
 import type { BuilderRequest } from '../../builder/spec';
 import { validate } from '../../config/validate';
-import type { DaemonConfigSearch } from '../../docker/daemon-config';
+import { daemonConfigSearch, type DaemonConfigSearch } from '../../docker/daemon-config';
 import { ConfigError } from '../../errors';
 import { ociPlatform, parsePlatforms } from '../../platform';
 import { DEFAULT_STATE_DIR } from '../../state/builder-state';
@@ -101,12 +100,7 @@ export function normalizeBuilderSetupOptions(
       bootstrap: o.bootstrap,
       configFile: `${stateDir}/builders/${name}/buildkitd.toml`,
     },
-    daemonSearch: {
-      ...(o.daemonConfig && { option: resolve(o.daemonConfig) }),
-      env,
-      home: env.HOME ?? homedir(),
-      rootless: process.getuid?.() !== 0,
-    },
+    daemonSearch: daemonConfigSearch(o.daemonConfig && resolve(o.daemonConfig), env),
     certsDir: o.certsDir,
     dryRun: o.dryRun,
     timeoutMs: o.timeout * 1000,

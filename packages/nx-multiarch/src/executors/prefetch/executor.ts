@@ -1,0 +1,77 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { daemonConfigSearch, readDaemonConfig } from '../../docker/daemon-config';
+import { PluginError } from '../../errors';
+import { appendFailure } from '../../failure/log';
+import { redactText } from '../../network/proxy';
+import { nativeArch } from '../../platform';
+import { type AttemptReport, attemptRecord, prefetchItem } from '../../prefetch/fetch';
+import { byImage } from '../../prefetch/plan';
+import { readPrefetchRecord, recordKey, updatePrefetchRecord } from '../../prefetch/record';
+import { describeAttempt, describePlan, summarizePrefetch } from '../../prefetch/summary';
+import { describeTarget, warmTargetOf } from '../../prefetch/warm';
+import { componentRoots, planWorkspacePrefetch, projectsInRun } from '../../prefetch/workspace';
+import { readBuilderState } from '../../state/builder-state';
+import { mapBounded } from '../../task/pool';
+import { normalizePrefetchOptions, type PrefetchExecutorSchema } from './options';
+
+export default async function prefetchExecutor(
+  options: PrefetchExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const project = context.projectName ?? 'workspace';
+  try {
+    const o = normalizePrefetchOptions(options, context.root);
+    const projects = o.projects ?? projectsInRun(context, o.buildTargetName);
+    const plan = planWorkspacePrefetch(context.root, componentRoots(context), {
+      ...(projects && { projects }),
+      platforms: o.platforms,
+      defaults: o.defaults,
+      envFiles: o.envFiles,
+      values: o.values,
+      buildArch: nativeArch(),
+    });
+    const target = warmTargetOf(readBuilderState(o.stateDir));
+    const where = describeTarget(target);
+    logger.info(`nx-multiarch: prefetch: ${plan.items.length} (image, platform) pairs into ${where}`);
+    if (o.dryRun) {
+      logger.info(describePlan(plan).join('\n'));
+      return { success: true };
+    }
+    const mirrors = readDaemonConfig(daemonConfigSearch(o.daemonConfig, process.env)).registryMirrors;
+    const onAttempt = (report: AttemptReport) => {
+      logger.warn(`nx-multiarch: ${describeAttempt(report, o.policy.attempts)}`);
+      appendFailure(o.stateDir, attemptRecord(report, project));
+    };
+    const settings = {
+      target,
+      policy: o.policy,
+      attemptTimeoutMs: o.attemptTimeoutMs,
+      workDir: `${o.stateDir}/prefetch`,
+      record: readPrefetchRecord(o.stateDir),
+    };
+    // Parallel across images; one image's platforms in turn: in the daemon's store they share one tag.
+    const outcomes = (
+      await mapBounded(byImage(plan.items), o.concurrency, async (items) => {
+        const done = [];
+        for (const item of items) done.push(await prefetchItem(item, settings, onAttempt));
+        return done;
+      })
+    ).flat();
+    await updatePrefetchRecord(
+      o.stateDir,
+      Object.fromEntries(
+        outcomes
+          .filter((r) => r.status !== 'failed' && r.imageId)
+          .map((r) => [recordKey(r.ref, r.arch), r.imageId as string]),
+      ),
+    );
+    const failed = outcomes.some((outcome) => outcome.status === 'failed');
+    const lines = summarizePrefetch(outcomes, { plan, where, mirrors, attempts: o.policy.attempts });
+    (failed ? logger.error : logger.info)(lines.map(redactText).join('\n'));
+    return { success: !failed };
+  } catch (error) {
+    if (!(error instanceof PluginError)) throw error;
+    logger.error(`nx-multiarch: ${project}: ${redactText(error.message)}`);
+    return { success: false };
+  }
+}

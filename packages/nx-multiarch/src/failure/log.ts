@@ -1,0 +1,53 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { redactText } from '../network/proxy';
+import { redactArgv } from '../secret/names';
+import type { Classification } from './classify';
+
+/** One failed attempt, as a line of `failures.jsonl` in the state directory. */
+export interface FailureRecord {
+  time: string;
+  operation: 'prefetch' | 'build' | 'manifest';
+  /** The task's project. */
+  project: string;
+  /** The components that need what failed, when the task serves several (prefetch). */
+  neededBy?: string[];
+  /** The image (and platform) the attempt was about. */
+  image?: string;
+  platform?: string;
+  attempt: number;
+  /** Whether another attempt follows, and after how long. */
+  retryInMs?: number;
+  class: Classification['class'];
+  kind: Classification['kind'];
+  evidence: string;
+  exitCode?: number;
+  timedOut?: boolean;
+  argv?: readonly string[];
+  outputTail?: string;
+  message: string;
+}
+
+export const failureLogPath = (stateDir: string) => `${stateDir}/failures.jsonl`;
+
+/** The record as it is written: credentials out of the argv, output and message. */
+export function failureLine(record: FailureRecord): string {
+  const safe: FailureRecord = {
+    ...record,
+    evidence: redactText(record.evidence),
+    message: redactText(record.message),
+    ...(record.argv && { argv: redactArgv(record.argv) }),
+    ...(record.outputTail !== undefined && { outputTail: redactText(record.outputTail) }),
+  };
+  return `${JSON.stringify(safe)}\n`;
+}
+
+/**
+ * Appends one line with a single write to a file opened for appending: parallel tasks never interleave inside a
+ * record (O_APPEND writes to a local file are not split).
+ */
+export function appendFailure(stateDir: string, record: FailureRecord): void {
+  const file = failureLogPath(stateDir);
+  mkdirSync(dirname(file), { recursive: true });
+  appendFileSync(file, failureLine(record), { flag: 'a' });
+}
