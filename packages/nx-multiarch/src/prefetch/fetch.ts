@@ -116,7 +116,7 @@ export async function prefetchItem(
     const error = new VerificationError(
       `asked for ${ociPlatform(item.arch)}, the registry gave ${found}: ${item.ref} has no ${item.arch} image`,
     );
-    const failure: Classification = { class: 'permanent', kind: 'no-matching-platform', evidence: `pulled ${found}` };
+    const failure: Classification = { class: 'permanent', kind: 'no-matching-platform', evidence: error.message };
     onAttempt({ attempt: attempts, error, failure, item, argv: ['docker', ...argv] });
     return done({ status: 'failed', attempts, failure, message: error.message });
   }

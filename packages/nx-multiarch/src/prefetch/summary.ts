@@ -75,7 +75,7 @@ export function summarizePrefetch(outcomes: readonly PrefetchOutcome[], context:
     } else {
       const failure = outcome.failure as Classification;
       lines.push(
-        `  FAILED   ${name}  after ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'} (${failure.class}, ${failure.kind}), ` +
+        `  FAILED   ${name}  after ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'} in ${seconds(outcome.durationMs)} (${failure.class}, ${failure.kind}), ` +
           `needed by ${outcome.projects.join(', ')}`,
       );
       if (failure.evidence) lines.push(`           ${failure.evidence}`);
