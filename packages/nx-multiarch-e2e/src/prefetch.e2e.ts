@@ -193,7 +193,7 @@ describe('prefetch against fault servers on loopback', () => {
     expect(output.match(new RegExp(`> nx run ${WORKSPACE}:prefetch`, 'g'))).toHaveLength(1);
     expect(output).toContain(
       '2 fetched, 0 already present, 0 failed; 2 fetch attempts for 2 (image, platform) pairs, ' +
-        'where pulling per component and platform would take 8',
+        'where pulling per component and platform would take 6',
     );
     for (const name of ['a', 'b', 'c']) expect(imagePlatform(`e2e-prefetch/${name}:latest-arm64`)).toBe('linux/arm64');
 

@@ -145,7 +145,10 @@ describe('prefetchItem into the daemon', () => {
     });
     expect(calls).toEqual([
       { argv: INSPECT, options: inspectTimeout },
-      { argv: ['docker', 'pull', '--platform', 'linux/arm64', 'docker.io/library/alpine:3.20'], options: attemptTimeout },
+      {
+        argv: ['docker', 'pull', '--platform', 'linux/arm64', 'docker.io/library/alpine:3.20'],
+        options: attemptTimeout,
+      },
       { argv: INSPECT, options: inspectTimeout },
     ]);
     expect(onAttempt).not.toHaveBeenCalled();
@@ -156,7 +159,12 @@ describe('prefetchItem into the daemon', () => {
       [key(INSPECT)]: [inspectMissing(), inspected('arm64')],
       [key(PULL)]: [pullOk],
     });
-    const outcome = await prefetchItem(item, settings({ target: { kind: 'daemon', builder: 'default' } }), jest.fn(), runner);
+    const outcome = await prefetchItem(
+      item,
+      settings({ target: { kind: 'daemon', builder: 'default' } }),
+      jest.fn(),
+      runner,
+    );
     expect(outcome.status).toBe('fetched');
     expect(calls.map((call) => call.argv)).toEqual([INSPECT, PULL, INSPECT]);
   });
@@ -244,7 +252,14 @@ describe('prefetchItem into the daemon', () => {
     const message =
       'asked for linux/arm64, the registry gave linux/amd64: docker.io/library/alpine:3.20 has no arm64 image';
     const failure = { class: 'permanent', kind: 'no-matching-platform', evidence: message };
-    expect(outcome).toEqual({ ...item, status: 'failed', attempts: 1, failure, message, durationMs: expect.any(Number) });
+    expect(outcome).toEqual({
+      ...item,
+      status: 'failed',
+      attempts: 1,
+      failure,
+      message,
+      durationMs: expect.any(Number),
+    });
     expect(onAttempt).toHaveBeenCalledTimes(1);
     const report = onAttempt.mock.calls[0][0];
     expect(report).toMatchObject({ attempt: 1, failure, item, argv: PULL });
@@ -289,8 +304,7 @@ describe('prefetchItem into the daemon', () => {
 describe('prefetchItem into a container builder', () => {
   const builderSettings = (workDir: string) =>
     settings({ target: { kind: 'builder', builder: 'nx-multiarch' }, workDir });
-  const contextDir = (workDir: string) =>
-    join(workDir, createHash('sha256').update(REF).digest('hex').slice(0, 16));
+  const contextDir = (workDir: string) => join(workDir, createHash('sha256').update(REF).digest('hex').slice(0, 16));
 
   test.each([
     ['fetched', 'warm-cacheonly-fetched.txt'],
@@ -428,7 +442,7 @@ describe('attemptRecord', () => {
     const report: AttemptReport = {
       attempt: 1,
       error,
-      failure: { class: 'permanent', kind: 'no-matching-platform', evidence: 'pulled linux/amd64' },
+      failure: { class: 'permanent', kind: 'no-matching-platform', evidence: error.message },
       item,
       argv: PULL,
     };
@@ -442,7 +456,7 @@ describe('attemptRecord', () => {
       attempt: 1,
       class: 'permanent',
       kind: 'no-matching-platform',
-      evidence: 'pulled linux/amd64',
+      evidence: 'asked for linux/arm64, the registry gave linux/amd64',
       argv: PULL,
       message: 'asked for linux/arm64, the registry gave linux/amd64',
     });

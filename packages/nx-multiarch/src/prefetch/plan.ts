@@ -27,7 +27,7 @@ export interface PrefetchPlan {
   items: PrefetchItem[];
   /** Images left out on purpose: other components' outputs, refs with unresolved ARGs, foreign platforms. */
   skipped: SkippedImage[];
-  /** Fetches a script that pulls every component's images for every platform would make. */
+  /** Fetches a script that pulls every component's base images for every platform would make (the items, undeduplicated). */
   naiveFetches: number;
 }
 
@@ -73,7 +73,6 @@ export function planPrefetch(components: readonly ComponentPulls[], owners: Read
   for (const component of components) {
     for (const build of component.builds) {
       for (const image of build.images) {
-        naiveFetches += 1;
         if (image.unresolved) {
           skip(image.ref, component.project, `no value for ${image.unresolved.map((n) => `$${n}`).join(', ')}`);
           continue;
@@ -96,6 +95,7 @@ export function planPrefetch(components: readonly ComponentPulls[], owners: Read
           skip(familiarRef(ref), component.project, `built by component ${owner}`);
           continue;
         }
+        naiveFetches += 1;
         const key = `${ref}|${image.arch}`;
         const item = items.get(key) ?? { ref, arch: image.arch, projects: [] };
         if (!item.projects.includes(component.project)) item.projects.push(component.project);
