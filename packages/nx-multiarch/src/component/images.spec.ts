@@ -79,6 +79,14 @@ describe('baseImagesOf', () => {
       [{ ref: 'x', arch: 'amd64' }],
     ],
     ['linux/arm64/v8 is arm64', 'FROM --platform=linux/arm64/v8 x\n', 'amd64', 'amd64', [{ ref: 'x', arch: 'arm64' }]],
+    ['linux/aarch64 is arm64', 'FROM --platform=linux/aarch64 x\n', 'amd64', 'amd64', [{ ref: 'x', arch: 'arm64' }]],
+    [
+      'x86_64 (no OS, any case) is amd64',
+      'FROM --platform=X86_64 x\n',
+      'arm64',
+      'arm64',
+      [{ ref: 'x', arch: 'amd64' }],
+    ],
     [
       'a platform not built here is flagged, for the target',
       'FROM --platform=linux/riscv64 x\n',

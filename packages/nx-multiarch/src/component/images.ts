@@ -80,9 +80,18 @@ export function baseImagesOf(parsed: ParsedDockerfile, target: Arch): BaseImage[
   return [...found.values()];
 }
 
+// BuildKit normalizes platforms as containerd does: aarch64 is arm64, x86_64 is amd64, the OS defaults to linux.
+const ARCH_ALIASES: Record<string, Arch> = {
+  amd64: 'amd64',
+  x86_64: 'amd64',
+  'x86-64': 'amd64',
+  arm64: 'arm64',
+  aarch64: 'arm64',
+};
+
 function platformArch(platform: string): Arch | undefined {
-  const match = /^linux\/(amd64|arm64)(?:\/v8)?$/.exec(platform.trim());
-  return match ? (match[1] as Arch) : undefined;
+  const match = /^(?:linux\/)?([a-z0-9_-]+)(?:\/v8)?$/.exec(platform.trim().toLowerCase());
+  return match ? ARCH_ALIASES[match[1]] : undefined;
 }
 
 /** What a component's build of `target` pulls from outside; an upstream component pulls its upstream image. */

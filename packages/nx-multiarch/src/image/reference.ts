@@ -37,7 +37,12 @@ export function parseImageReference(ref: string): ImageReference {
   if (parts.length > 1 && isHost(parts[0])) registry = parts.shift() as string;
   if (registry === 'index.docker.io') registry = 'docker.io';
   if (registry === 'docker.io' && parts.length === 1) parts.unshift('library');
-  return { registry, repository: parts.join('/'), ...(tag !== undefined && { tag }), ...(digest && { digest }) };
+  return {
+    registry,
+    repository: parts.join('/'),
+    ...(tag !== undefined && { tag }),
+    ...(digest !== undefined && { digest }),
+  };
 }
 
 /** `registry/repository` in canonical form, for comparing two references to the same image. */

@@ -64,4 +64,11 @@ describe('redaction', () => {
     );
     expect(redactText(text)).not.toMatch(/secret|u:p/);
   });
+
+  it('takes the user info up to the last @ (a password may contain one, as Go parses it)', () => {
+    expect(redactText('proxy http://alice:p@ss@proxy.corp:3128/x failed')).toBe(
+      'proxy http://***@proxy.corp:3128/x failed',
+    );
+    expect(redactUrl('http://alice:p@ss@proxy.corp:3128')).toBe('http://***@proxy.corp:3128');
+  });
 });

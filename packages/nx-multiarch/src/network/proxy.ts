@@ -69,10 +69,11 @@ export function proxyEnv(settings: ProxySettings): Record<string, string> {
 
 /** `http://user:pass@proxy:3128` -> `http://***@proxy:3128`; anything else unchanged. */
 export function redactUrl(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/i, '$1***@');
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]+@/i, '$1***@');
 }
 
 /** Removes every credential in URLs found in free text (logs, errors, argv). */
 export function redactText(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s"']+@/gi, '$1***@');
+  // Greedy to the last '@' before the path, as Go's url.Parse splits user info: a password may contain '@'.
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#\s"']+@/gi, '$1***@');
 }

@@ -81,6 +81,11 @@ describe('createNodes', () => {
                        "projects": "tag:nx-multiarch:workspace",
                        "target": "builder-setup",
                      },
+                     {
+                       "params": "forward",
+                       "projects": "tag:nx-multiarch:workspace",
+                       "target": "prefetch",
+                     },
                    ],
                    "executor": "nx-multiarch:build-image",
                    "inputs": [
@@ -168,6 +173,11 @@ describe('createNodes', () => {
                        "params": "ignore",
                        "projects": "tag:nx-multiarch:workspace",
                        "target": "builder-setup",
+                     },
+                     {
+                       "params": "forward",
+                       "projects": "tag:nx-multiarch:workspace",
+                       "target": "prefetch",
                      },
                    ],
                    "executor": "nx-multiarch:build-image",
@@ -262,7 +272,7 @@ describe('createNodes', () => {
       name: 'acme-platform',
       root: '.',
       tags: ['nx-multiarch:workspace'],
-      metadata: { targetGroups: { 'Docker builder': ['builder-setup', 'diagnose'] } },
+      metadata: { targetGroups: { 'Docker builder': ['builder-setup', 'prefetch', 'diagnose'] } },
       targets: {
         'builder-setup': {
           executor: 'nx-multiarch:builder-setup',
@@ -271,6 +281,27 @@ describe('createNodes', () => {
           parallelism: false,
           metadata: {
             description: 'Create or update the buildx builder every build uses, configured from daemon.json',
+            technologies: ['docker'],
+          },
+        },
+        prefetch: {
+          executor: 'nx-multiarch:prefetch',
+          options: {
+            platform: 'amd64,arm64',
+            buildTargetName: 'build-image',
+            registry: '',
+            imagePrefix: '',
+            tag: 'latest',
+            envFile: '.env',
+            envExample: '.env.example',
+            daemonConfig: 'ops/daemon.json',
+          },
+          dependsOn: [{ target: 'builder-setup', params: 'ignore' }],
+          cache: false,
+          parallelism: false,
+          metadata: {
+            description:
+              'Fetch every base image the builds need, once per (image, platform), where the builder looks for it',
             technologies: ['docker'],
           },
         },
@@ -305,6 +336,21 @@ describe('createNodes', () => {
       projects: 'tag:nx-multiarch:workspace',
       params: 'ignore',
     });
+  });
+
+  it('makes every build depend on the one prefetch task, with --platform forwarded, unless prefetch is false', async () => {
+    const context = workspace({ 'images/a/Dockerfile': 'FROM alpine\n', 'package.json': '{"name":"ws"}' });
+    const prefetch = { target: 'prefetch', projects: 'tag:nx-multiarch:workspace', params: 'forward' };
+    const [[, withPrefetch]] = await infer(['images/a/Dockerfile'], {}, context);
+    expect(withPrefetch.projects?.['images/a']?.targets?.['build-image']?.dependsOn).toContainEqual(prefetch);
+    const [[, without]] = await infer(['images/a/Dockerfile'], { prefetch: false }, context);
+    expect(without.projects?.['images/a']?.targets?.['build-image']?.dependsOn).not.toContainEqual(prefetch);
+  });
+
+  it('passes the prefetch settings of the plugin options to the prefetch target', async () => {
+    const context = workspace({ 'package.json': '{"name":"ws"}', 'nx.json': '{}' });
+    const [[, result]] = await infer(['nx.json'], { prefetch: { attempts: 6, attemptTimeout: 120 } }, context);
+    expect(result.projects?.['.']?.targets?.prefetch?.options).toMatchObject({ attempts: 6, attemptTimeout: 120 });
   });
 
   it('only takes component files under the components globs', async () => {
@@ -392,6 +438,11 @@ describe('createNodes', () => {
                "params": "ignore",
                "projects": "tag:nx-multiarch:workspace",
                "target": "builder-setup",
+             },
+             {
+               "params": "forward",
+               "projects": "tag:nx-multiarch:workspace",
+               "target": "prefetch",
              },
            ],
            "executor": "nx-multiarch:build-image",

@@ -13,6 +13,7 @@ describe('normalizePluginOptions', () => {
       envExample: '.env.example',
       templateValues: {},
       builder: {},
+      prefetch: {},
     });
   });
 
@@ -24,6 +25,8 @@ describe('normalizePluginOptions', () => {
     [{ platforms: ['s390x'] }, "nx.json plugins[nx-multiarch].options: platforms: unknown platform 's390x'"],
     [{ imagePrefx: 'acme/' }, 'nx.json plugins[nx-multiarch].options: (top level): unknown key(s) imagePrefx'],
     [{ tag: '' }, 'nx.json plugins[nx-multiarch].options: tag: Too small'],
+    [{ prefetch: { attempts: 0 } }, 'nx.json plugins[nx-multiarch].options: prefetch.attempts: Too small'],
+    [{ prefetch: { attemps: 3 } }, 'nx.json plugins[nx-multiarch].options: prefetch: unknown key(s) attemps'],
   ])('%j is rejected naming nx.json and the field', (options, message) => {
     expect(() => normalizePluginOptions(options as never)).toThrow(message);
   });

@@ -91,6 +91,8 @@ describe('isValidReference', () => {
     ['a leading dash', '-alpine:3.20'],
     ['an empty reference', ''],
     ['an unresolved ARG left empty', ':3.20'],
+    ['an empty digest', 'alpine@'],
+    ['a tag and an empty digest', 'alpine:3.20@'],
   ])('%s is invalid: %s', (_name, ref) => {
     expect(isValidReference(ref)).toBe(false);
   });
