@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the publishable nx-multiarch package into dist/packages/nx-multiarch: compiled JS + d.ts,
-// schemas, executors.json and a package.json whose entry points at the JS.
+// schemas, executors.json, generators.json and a package.json whose entry points at the JS.
 const { execFileSync } = require('node:child_process');
 const { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
@@ -20,7 +20,7 @@ execFileSync(
 const schemas = readdirSync(join(source, 'src'), { recursive: true })
   .filter((file) => file.endsWith('.json'))
   .map((file) => join('src', file));
-for (const file of [...schemas, 'executors.json', 'README.md']) {
+for (const file of [...schemas, 'executors.json', 'generators.json', 'README.md']) {
   mkdirSync(dirname(join(out, file)), { recursive: true });
   cpSync(join(source, file), join(out, file));
 }
