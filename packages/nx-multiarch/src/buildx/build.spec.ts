@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PluginError } from '../errors';
-import { buildArgs, parseBuildMetadata, resolveBuildNetwork, type BuildRequest } from './build';
+import { buildArgs, outputs, parseBuildMetadata, resolveBuildNetwork, type BuildRequest } from './build';
 
 const base: BuildRequest = {
   context: '/ws/images/api',
@@ -129,5 +129,18 @@ describe('resolveBuildNetwork', () => {
     expect(() => resolveBuildNetwork('host', bridgeBuilder, 'project worker')).toThrow(
       'project worker: network: needs host networking but builder remote1 has none. Fix: run builder-setup with driver docker-container (network=host) or docker',
     );
+  });
+});
+
+describe('outputs', () => {
+  test.each([
+    [true, false, 'docker', { load: true, push: false }],
+    [true, true, 'docker', { load: false, push: true }],
+    [false, true, 'docker', { load: false, push: true }],
+    [true, true, 'docker-container', { load: true, push: true }],
+    [true, true, 'remote', { load: true, push: true }],
+    [false, false, 'docker-container', { load: false, push: false }],
+  ] as const)('load %s, push %s on %s: %j', (load, push, driver, expected) => {
+    expect(outputs(load, push, driver)).toEqual(expected);
   });
 });

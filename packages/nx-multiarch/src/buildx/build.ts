@@ -44,6 +44,19 @@ export function resolveBuildNetwork(
   return undefined;
 }
 
+/**
+ * `--load`/`--push` for a build: on the docker driver the image exporter writes to the daemon's store and pushes from
+ * there, so `--push` alone also loads; adding `--load` makes BuildKit before 0.13 (Engine 20.10's) fail with
+ * "multiple outputs currently unsupported".
+ */
+export function outputs(
+  load: boolean,
+  push: boolean,
+  driver: 'docker' | 'docker-container' | 'remote',
+): { load: boolean; push: boolean } {
+  return { load: load && !(push && driver === 'docker'), push };
+}
+
 // Fixed flag order so argv tables in tests stay readable and diffs stay small.
 export function buildArgs(request: BuildRequest): string[] {
   const args = ['buildx', 'build'];

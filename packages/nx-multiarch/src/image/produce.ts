@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { buildArgs, parseBuildMetadata, resolveBuildNetwork } from '../buildx/build';
+import { buildArgs, outputs, parseBuildMetadata, resolveBuildNetwork } from '../buildx/build';
 import { inspectImageArgs, parseImageInspect, pullImageArgs, tagImageArgs, verifyImagePlatform } from '../docker/image';
 import type { NormalizedBuildImageOptions } from '../executors/build-image/options';
 import { proxyBuildArgs, proxyEnv } from '../network/proxy';
@@ -73,8 +73,8 @@ export async function produceImage(
       },
       addHosts: services.addHosts,
       metadataFile,
-      load: options.load,
-      push: options.push,
+      // No builder-setup: buildx's default builder, the daemon's docker driver.
+      ...outputs(options.load, options.push, environment.builder?.driver ?? 'docker'),
       ...(network && { network }),
     });
     logger.info(`nx-multiarch: ${redactArgv(['docker', ...argv]).join(' ')}`);

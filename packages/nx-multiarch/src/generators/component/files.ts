@@ -17,7 +17,7 @@ export function componentDockerfile(options: NormalizedComponentOptions, from?: 
   return lines(
     `# ${name}: one image per platform, tagged <name>:<tag>-<arch> by nx-multiarch (nx run ${name}:build-image).`,
     '# Credentials never go in ARG or ENV (they stay readable in the image history): use a BuildKit secret,',
-    '# RUN --mount=type=secret,id=<id> ... ',
+    '# RUN --mount=type=secret,id=<id> ...',
     ...(from
       ? [
           `# ${from.name}'s image for the platform being built: BuildKit sets TARGETARCH (amd64, arm64) before FROM.`,
