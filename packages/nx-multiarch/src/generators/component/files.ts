@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { NormalizedComponentOptions } from './options';
 
 /** The image a `--from` component is built FROM: its image for the same platform, as build-image tags it. */
@@ -33,13 +34,16 @@ export function componentDockerfile(options: NormalizedComponentOptions, from?: 
     ...(service
       ? [
           `# A build-time service: other components' builds wait until http://<host>:${service.port}${service.health} answers 2xx.`,
-          `RUN mkdir -p /srv/www${dirOf(service.health)} && echo ok > /srv/www${service.health}`,
+          `RUN mkdir -p /srv/www${dirOf(healthFile(service.health))} && echo ok > /srv/www${healthFile(service.health)}`,
           `EXPOSE ${service.port}`,
           `CMD ["busybox", "httpd", "-f", "-p", "${service.port}", "-h", "/srv/www"]`,
         ]
       : [`CMD ["cat", "/etc/${name}-release"]`]),
   );
 }
+
+// busybox httpd answers a directory with its index.html.
+const healthFile = (path: string) => (path.endsWith('/') ? `${path}index.html` : path);
 
 function dirOf(path: string): string {
   const slash = path.lastIndexOf('/');
@@ -48,7 +52,13 @@ function dirOf(path: string): string {
 
 /** multiarch.json: only what differs from the plugin's defaults. */
 export function componentConfig(options: NormalizedComponentOptions): string {
-  return `${JSON.stringify({ phase: options.phase, ...(options.platforms && { platforms: options.platforms }) }, null, 2)}\n`;
+  const config = {
+    // The project is named after its directory unless multiarch.json says otherwise.
+    ...(basename(options.directory) !== options.name && { name: options.name }),
+    phase: options.phase,
+    ...(options.platforms && { platforms: options.platforms }),
+  };
+  return `${JSON.stringify(config, null, 2)}\n`;
 }
 
 export function componentDockerignore(options: NormalizedComponentOptions): string {

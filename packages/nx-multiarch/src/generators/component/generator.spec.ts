@@ -250,6 +250,15 @@ describe('component generator', () => {
       });
     });
 
+    test.each([
+      ['/', '\nRUN mkdir -p /srv/www && echo ok > /srv/www/index.html\n'],
+      ['/ready/', '\nRUN mkdir -p /srv/www/ready && echo ok > /srv/www/ready/index.html\n'],
+    ])('a health path %s ending in / is served by index.html (busybox httpd)', async (health, run) => {
+      const tree = await workspace();
+      await component(tree, { name: 'hub', service: true, health });
+      expect(read(tree, 'images/hub/Dockerfile')).toContain(run);
+    });
+
     it('ignores port and health without --service', async () => {
       const tree = await workspace();
       await component(tree, { name: 'hub', port: 9000, health: '/api/health' });
@@ -309,6 +318,14 @@ describe('component generator', () => {
     const tree = await workspace();
     await component(tree, { name: 'hub', platforms });
     expect(readJson(tree, 'images/hub/multiarch.json')).toEqual({ phase: 'foundation', platforms: expected });
+  });
+
+  it('names the component in multiarch.json when its directory has another name', async () => {
+    const tree = await workspace();
+    await component(tree, { name: 'hub', directory: 'images/infra-mirror' });
+    expect(readJson(tree, 'images/infra-mirror/multiarch.json')).toEqual({ name: 'hub', phase: 'foundation' });
+    await component(tree, { name: 'worker', from: 'hub' });
+    expect(read(tree, 'images/worker/Dockerfile')).toContain('FROM hub:latest-${TARGETARCH}');
   });
 
   describe('directory', () => {
@@ -437,7 +454,14 @@ describe('component generator', () => {
         () => undefined,
         { name: 'hub', service: true, health: 'health' },
         'health',
-        "'health' is not a path. Fix: give the health URL path, e.g. /health",
+        "'health' is not a plain URL path. Fix: give the health URL path, e.g. /health",
+      ],
+      [
+        'a health path that would be shell syntax in the RUN line',
+        () => undefined,
+        { name: 'hub', service: true, health: '/h;rm -rf /' },
+        'health',
+        "'/h;rm -rf /' is not a plain URL path. Fix: give the health URL path, e.g. /health",
       ],
       [
         'an unknown platform',
@@ -527,7 +551,9 @@ describe('generated components are picked up by the plugin', () => {
     const results = await infer(files, options, context);
     const byName: Record<string, ProjectConfiguration> = {};
     for (const [, result] of results) {
-      for (const project of Object.values(result.projects ?? {})) byName[project.name as string] = project;
+      for (const [root, project] of Object.entries(result.projects ?? {})) {
+        byName[project.name as string] = { ...project, root };
+      }
     }
     return byName;
   }

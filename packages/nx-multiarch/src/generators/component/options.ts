@@ -58,8 +58,14 @@ export function normalizeComponentOptions(
       'use lower-case letters and digits, with - _ or . between them (e.g. api-gateway)',
     );
   }
-  if (!o.health.startsWith('/')) {
-    throw new ConfigError(SOURCE, 'health', `'${o.health}' is not a path`, 'give the health URL path, e.g. /health');
+  // It ends up in a RUN line of the Dockerfile: a plain path only.
+  if (!/^\/[A-Za-z0-9._~/-]*$/.test(o.health)) {
+    throw new ConfigError(
+      SOURCE,
+      'health',
+      `'${o.health}' is not a plain URL path`,
+      'give the health URL path, e.g. /health',
+    );
   }
   return {
     name: o.name,

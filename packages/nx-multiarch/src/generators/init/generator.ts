@@ -27,7 +27,14 @@ function registerPlugin(tree: Tree, options: InitGeneratorSchema): void {
   const existing = typeof current === 'object' ? current.options : undefined;
   const wanted = pluginOptionsFrom(options);
   for (const [key, value] of Object.entries(wanted)) {
-    if (key !== 'builder' && existing?.[key] !== undefined && JSON.stringify(existing[key]) !== JSON.stringify(value)) {
+    // Only about what was asked for on this run: defaults that differ from nx.json are not a conflict.
+    const asked = key in options;
+    if (
+      asked &&
+      key !== 'builder' &&
+      existing?.[key] !== undefined &&
+      JSON.stringify(existing[key]) !== JSON.stringify(value)
+    ) {
       logger.warn(
         `nx-multiarch: nx.json already sets ${key} to ${JSON.stringify(existing[key])}; kept it (edit nx.json to change it)`,
       );

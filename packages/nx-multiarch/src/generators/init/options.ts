@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { validate } from '../../config/validate';
+import { ConfigError } from '../../errors';
 import { parsePlatforms } from '../../platform';
 
 // The one source of the generator's options: schema.d.ts derives from it, and a spec checks schema.json against it.
@@ -17,18 +18,24 @@ export const initOptionsSchema = z
 
 export type InitGeneratorSchema = z.input<typeof initOptionsSchema>;
 
-/** The plugin options init writes: only what the user asked for or what differs from the plugin's defaults. */
+const SOURCE = 'nx g nx-multiarch:init';
+
+/** The plugin options init writes, normalized (every one of them, so nx.json shows what is in force). */
 export function pluginOptionsFrom(options: InitGeneratorSchema): Record<string, unknown> {
-  const o = validate(initOptionsSchema, options, 'nx g nx-multiarch:init');
+  const o = validate(initOptionsSchema, options, SOURCE);
+  const components = o.components
+    .split(',')
+    .map((glob) => glob.trim())
+    .filter(Boolean);
+  if (components.length === 0) {
+    throw new ConfigError(SOURCE, 'components', 'no glob given', 'give at least one, e.g. images/*');
+  }
   return {
-    components: o.components
-      .split(',')
-      .map((glob) => glob.trim())
-      .filter(Boolean),
+    components,
     registry: o.registry,
     imagePrefix: o.imagePrefix,
     tag: o.tag,
-    platforms: parsePlatforms(o.platforms, 'nx g nx-multiarch:init', 'platforms'),
+    platforms: parsePlatforms(o.platforms, SOURCE, 'platforms'),
     builder: { driver: o.driver },
   };
 }
