@@ -11,15 +11,14 @@ import { pullImageArgs } from '../../packages/nx-multiarch/src/docker/image';
 import { normalizePluginOptions } from '../../packages/nx-multiarch/src/plugin/options';
 import { nativeArch } from '../../packages/nx-multiarch/src/platform';
 import {
-  prefetchItem,
+  prefetchItems,
   type PrefetchOutcome,
   type PrefetchSettings,
 } from '../../packages/nx-multiarch/src/prefetch/fetch';
-import { byImage, type PrefetchPlan } from '../../packages/nx-multiarch/src/prefetch/plan';
+import type { PrefetchPlan } from '../../packages/nx-multiarch/src/prefetch/plan';
 import { recordKey } from '../../packages/nx-multiarch/src/prefetch/record';
 import { planWorkspacePrefetch } from '../../packages/nx-multiarch/src/prefetch/workspace';
 import { DEFAULT_RETRY_POLICY } from '../../packages/nx-multiarch/src/retry/policy';
-import { mapBounded } from '../../packages/nx-multiarch/src/task/pool';
 
 const REPO = resolve(__dirname, '../..');
 const DEMO = 'packages/demo';
@@ -28,14 +27,8 @@ function docker(args: string[]): number {
   return spawnSync('docker', args, { stdio: 'ignore', timeout: 300_000 }).status ?? 1;
 }
 
-async function prefetchAll(plan: PrefetchPlan, settings: PrefetchSettings): Promise<PrefetchOutcome[]> {
-  const groups = await mapBounded(byImage(plan.items), 4, async (items) => {
-    const done: PrefetchOutcome[] = [];
-    for (const item of items) done.push(await prefetchItem(item, settings, () => undefined));
-    return done;
-  });
-  return groups.flat();
-}
+const prefetchAll = (plan: PrefetchPlan, settings: PrefetchSettings) =>
+  prefetchItems(plan.items, settings, 4, () => undefined);
 
 async function timed<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
   const started = process.hrtime.bigint();

@@ -8,7 +8,8 @@ import type { FailureRecord } from '../failure/log';
 import { run, type RunOptions, type RunResult } from '../process/exec';
 import { type Arch, ociPlatform } from '../platform';
 import { type AttemptFailure, type RetryPolicy, withRetries } from '../retry/policy';
-import type { PrefetchItem } from './plan';
+import { mapBounded } from '../task/pool';
+import { byImage, type PrefetchItem } from './plan';
 import { type PrefetchRecord, recordKey } from './record';
 import { type WarmTarget, warmBuildArgs, warmDockerfile, warmResult } from './warm';
 
@@ -154,4 +155,20 @@ export function attemptRecord(report: AttemptReport, project: string, now: Date 
     argv: report.argv,
     message: error instanceof Error ? error.message : String(error),
   };
+}
+
+/** Every item, `concurrency` images at a time; one image's platforms in turn (in the daemon they share a tag). */
+export async function prefetchItems(
+  items: readonly PrefetchItem[],
+  settings: PrefetchSettings,
+  concurrency: number,
+  onAttempt: (report: AttemptReport) => void,
+  runner: Runner = run,
+): Promise<PrefetchOutcome[]> {
+  const groups = await mapBounded(byImage(items), concurrency, async (group) => {
+    const done: PrefetchOutcome[] = [];
+    for (const item of group) done.push(await prefetchItem(item, settings, onAttempt, runner));
+    return done;
+  });
+  return groups.flat();
 }

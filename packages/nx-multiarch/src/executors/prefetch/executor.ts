@@ -4,14 +4,12 @@ import { PluginError } from '../../errors';
 import { appendFailure } from '../../failure/log';
 import { redactText } from '../../network/proxy';
 import { nativeArch } from '../../platform';
-import { type AttemptReport, attemptRecord, prefetchItem } from '../../prefetch/fetch';
-import { byImage } from '../../prefetch/plan';
+import { type AttemptReport, attemptRecord, prefetchItems } from '../../prefetch/fetch';
 import { readPrefetchRecord, recordKey, updatePrefetchRecord } from '../../prefetch/record';
 import { describeAttempt, describePlan, summarizePrefetch } from '../../prefetch/summary';
 import { describeTarget, warmTargetOf } from '../../prefetch/warm';
 import { componentRoots, planWorkspacePrefetch, projectsInRun } from '../../prefetch/workspace';
 import { readBuilderState } from '../../state/builder-state';
-import { mapBounded } from '../../task/pool';
 import { normalizePrefetchOptions, type PrefetchExecutorSchema } from './options';
 
 export default async function prefetchExecutor(
@@ -49,14 +47,7 @@ export default async function prefetchExecutor(
       workDir: `${o.stateDir}/prefetch`,
       record: readPrefetchRecord(o.stateDir),
     };
-    // Parallel across images; one image's platforms in turn: in the daemon's store they share one tag.
-    const outcomes = (
-      await mapBounded(byImage(plan.items), o.concurrency, async (items) => {
-        const done = [];
-        for (const item of items) done.push(await prefetchItem(item, settings, onAttempt));
-        return done;
-      })
-    ).flat();
+    const outcomes = await prefetchItems(plan.items, settings, o.concurrency, onAttempt);
     await updatePrefetchRecord(
       o.stateDir,
       Object.fromEntries(
