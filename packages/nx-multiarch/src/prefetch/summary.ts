@@ -57,7 +57,6 @@ export interface SummaryContext {
   plan: PrefetchPlan;
   where: string;
   mirrors: readonly string[];
-  attempts: number;
 }
 
 /** The end-of-run report: a line per pair, then the totals; failures carry class, message and hint. */

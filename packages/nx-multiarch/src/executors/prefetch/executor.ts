@@ -57,7 +57,7 @@ export default async function prefetchExecutor(
       ),
     );
     const failed = outcomes.some((outcome) => outcome.status === 'failed');
-    const lines = summarizePrefetch(outcomes, { plan, where, mirrors, attempts: o.policy.attempts });
+    const lines = summarizePrefetch(outcomes, { plan, where, mirrors });
     (failed ? logger.error : logger.info)(lines.map(redactText).join('\n'));
     return { success: !failed };
   } catch (error) {

@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { formatFiles, glob, readNxJson, type Tree } from '@nx/devkit';
-import { parseJson } from '../../config/validate';
+import { parseComponentConfig } from '../../component/config';
 import { ConfigError } from '../../errors';
 import { imageRepository } from '../../image/tag';
 import { inComponents } from '../../plugin/create-nodes';
@@ -32,13 +32,12 @@ function existingComponents(tree: Tree, plugin: NormalizedPluginOptions): Map<st
   const roots = new Set(glob(tree, ['**/Dockerfile', '**/Dockerfile.tpl', '**/multiarch.json']).map((f) => dirname(f)));
   for (const root of [...roots].filter((r) => inComponents(plugin, r)).sort()) {
     const configFile = `${root}/multiarch.json`;
-    const config = (tree.exists(configFile) ? parseJson(tree.read(configFile, 'utf8') as string, configFile) : {}) as {
-      name?: string;
-      tag?: string;
-      images?: Array<{ name: string }>;
-    };
-    const name: string = config.name ?? basename(root);
-    const image: string = config.images?.[0]?.name ?? name;
+    // The plugin's own schema: a broken multiarch.json is reported with its field, as inference would.
+    const config = tree.exists(configFile)
+      ? parseComponentConfig(tree.read(configFile, 'utf8') as string, configFile)
+      : {};
+    const name = config.name ?? basename(root);
+    const image = config.images?.[0]?.name ?? name;
     found.set(name, { name, repository: imageRepository(plugin, image), tag: config.tag ?? plugin.tag });
   }
   return found;
