@@ -25,6 +25,8 @@ export class CommandError extends PluginError {
     readonly outputTail: string,
     readonly timedOut: boolean,
     readonly reason: string,
+    /** Killed by the stall timeout: no output for too long (implies timedOut). */
+    readonly stalled = false,
   ) {
     super(`${argv.slice(0, 3).join(' ')} ${reason}${outputTail ? `:\n${outputTail}` : ''}`);
   }
@@ -33,4 +35,20 @@ export class CommandError extends PluginError {
 /** The image that came out is not what was asked for (e.g. amd64 bytes tagged arm64). */
 export class VerificationError extends PluginError {
   override name = 'VerificationError';
+}
+
+/** A build that failed for good: what the last attempt was, for the task's result line. */
+export class BuildFailedError extends PluginError {
+  override name = 'BuildFailedError';
+  constructor(
+    message: string,
+    readonly attempts: number,
+    readonly kind: string,
+    readonly failureClass: 'transient' | 'permanent',
+    readonly evidence: string,
+    readonly step?: string,
+    readonly logFile?: string,
+  ) {
+    super(message);
+  }
 }

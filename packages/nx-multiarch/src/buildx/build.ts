@@ -19,6 +19,8 @@ export interface BuildRequest {
   /** `name:ip` entries for /etc/hosts of RUN steps (build-time services). */
   addHosts?: readonly string[];
   noCache?: boolean;
+  /** `--secret` values (`id=x,env=NAME` / `id=x,src=path`): where a secret is, never what it is. */
+  secrets?: readonly string[];
 }
 
 /**
@@ -68,6 +70,7 @@ export function buildArgs(request: BuildRequest): string[] {
   for (const name of Object.keys(request.buildArgs).sort()) {
     args.push('--build-arg', `${name}=${request.buildArgs[name]}`);
   }
+  for (const secret of request.secrets ?? []) args.push('--secret', secret);
   for (const host of request.addHosts ?? []) args.push('--add-host', host);
   if (request.network) args.push('--network', request.network);
   if (request.network === 'host') args.push('--allow', 'network.host');

@@ -10,6 +10,10 @@ export function pullImageArgs(ref: string, arch: Arch): string[] {
   return ['pull', '--platform', ociPlatform(arch), ref];
 }
 
+export function pushImageArgs(ref: string): string[] {
+  return ['push', ref];
+}
+
 export function tagImageArgs(source: string, target: string): string[] {
   return ['tag', source, target];
 }

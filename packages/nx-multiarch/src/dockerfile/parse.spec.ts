@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { instructions, parseDockerfile } from './parse';
+import { instructions, parseDockerfile, secretMountId } from './parse';
 
 const FIXTURES = join(__dirname, '../../test/fixtures/dockerfiles');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -245,6 +245,7 @@ describe('parseDockerfile', () => {
         stages: [{ line: 2, ref: 'alpine:3.20', kind: 'image', unresolved: [] }],
         copyFrom: [],
         images: ['alpine:3.20'],
+        secrets: [],
       },
     ],
     [
@@ -257,6 +258,7 @@ describe('parseDockerfile', () => {
         stages: [{ line: 2, ref: 'debian:12-slim', kind: 'image', unresolved: [] }],
         copyFrom: [],
         images: ['debian:12-slim'],
+        secrets: [],
       },
     ],
     [
@@ -269,6 +271,7 @@ describe('parseDockerfile', () => {
         stages: [{ line: 2, ref: 'busybox:1.36', kind: 'image', unresolved: [] }],
         copyFrom: [],
         images: ['busybox:1.36'],
+        secrets: [],
       },
     ],
     [
@@ -281,6 +284,7 @@ describe('parseDockerfile', () => {
         stages: [{ line: 2, ref: 'acme/base:-amd64', kind: 'image', unresolved: ['TAG'] }],
         copyFrom: [],
         images: ['acme/base:-amd64'],
+        secrets: [],
       },
     ],
     [
@@ -293,6 +297,7 @@ describe('parseDockerfile', () => {
         stages: [{ line: 3, ref: '127.0.0.1:5000/acme/base:1.0', kind: 'image', unresolved: [] }],
         copyFrom: [],
         images: ['127.0.0.1:5000/acme/base:1.0'],
+        secrets: [],
       },
     ],
     [
@@ -305,6 +310,7 @@ describe('parseDockerfile', () => {
         stages: [{ line: 3, ref: 'registry.example.com/acme/base:1.0', kind: 'image', unresolved: [] }],
         copyFrom: [],
         images: ['registry.example.com/acme/base:1.0'],
+        secrets: [],
       },
     ],
     [
@@ -317,6 +323,7 @@ describe('parseDockerfile', () => {
         stages: [{ line: 3, ref: '${REGISTRY}/other:1.0', kind: 'image', unresolved: [] }],
         copyFrom: [],
         images: ['${REGISTRY}/other:1.0'],
+        secrets: [],
       },
     ],
     [
@@ -329,6 +336,7 @@ describe('parseDockerfile', () => {
         stages: [{ line: 2, ref: 'scratch', kind: 'scratch', unresolved: [] }],
         copyFrom: [],
         images: [],
+        secrets: [],
       },
     ],
     [
@@ -341,6 +349,7 @@ describe('parseDockerfile', () => {
         stages: [{ line: 3, ref: 'alpine:3.20', kind: 'image', unresolved: [] }],
         copyFrom: [],
         images: ['alpine:3.20'],
+        secrets: [],
       },
     ],
     [
@@ -356,6 +365,7 @@ describe('parseDockerfile', () => {
         ],
         copyFrom: [],
         images: ['alpine', 'busybox'],
+        secrets: [],
       },
     ],
     [
@@ -371,6 +381,7 @@ describe('parseDockerfile', () => {
         ],
         copyFrom: [],
         images: ['golang:1.22', 'acme/base:linux-arm64'],
+        secrets: [],
       },
     ],
     [
@@ -383,6 +394,7 @@ describe('parseDockerfile', () => {
         stages: [{ line: 1, ref: 'golang:1.22', kind: 'image', unresolved: [], alias: 'build' }],
         copyFrom: [],
         images: ['golang:1.22'],
+        secrets: [],
       },
     ],
     [
@@ -395,6 +407,7 @@ describe('parseDockerfile', () => {
         stages: [{ line: 1, ref: 'alpine', kind: 'image', unresolved: [], platform: 'linux/arm64' }],
         copyFrom: [],
         images: ['alpine'],
+        secrets: [],
       },
     ],
     [
@@ -410,6 +423,7 @@ describe('parseDockerfile', () => {
         ],
         copyFrom: [],
         images: ['node:20', 'python:3.12'],
+        secrets: [],
       },
     ],
     [
@@ -422,6 +436,7 @@ describe('parseDockerfile', () => {
         stages: [{ line: 3, ref: 'node:20-alpine', kind: 'image', unresolved: [] }],
         copyFrom: [],
         images: ['node:20-alpine'],
+        secrets: [],
       },
     ],
     [
@@ -438,6 +453,7 @@ describe('parseDockerfile', () => {
         ],
         copyFrom: [{ line: 4, ref: 'bUiLd', kind: 'stage' }],
         images: ['golang'],
+        secrets: [],
       },
     ],
     [
@@ -454,6 +470,7 @@ describe('parseDockerfile', () => {
         ],
         copyFrom: [],
         images: ['base', 'alpine'],
+        secrets: [],
       },
     ],
     [
@@ -469,6 +486,7 @@ describe('parseDockerfile', () => {
         ],
         copyFrom: [],
         images: ['node:20'],
+        secrets: [],
       },
     ],
     [
@@ -484,6 +502,7 @@ describe('parseDockerfile', () => {
         ],
         copyFrom: [],
         images: [],
+        secrets: [],
       },
     ],
     [
@@ -503,6 +522,7 @@ describe('parseDockerfile', () => {
           { line: 5, ref: '1', kind: 'stage' },
         ],
         images: ['golang', 'node', 'alpine'],
+        secrets: [],
       },
     ],
     [
@@ -518,6 +538,7 @@ describe('parseDockerfile', () => {
         ],
         copyFrom: [],
         images: ['golang', '0'],
+        secrets: [],
       },
     ],
     [
@@ -530,6 +551,7 @@ describe('parseDockerfile', () => {
         stages: [{ line: 1, ref: 'alpine', kind: 'image', unresolved: [] }],
         copyFrom: [{ line: 2, ref: 'nginx:1.27-alpine', kind: 'image' }],
         images: ['alpine', 'nginx:1.27-alpine'],
+        secrets: [],
       },
     ],
     [
@@ -548,6 +570,7 @@ describe('parseDockerfile', () => {
           { line: 3, ref: 'busybox:1.36', kind: 'image' },
         ],
         images: ['golang', 'alpine', 'busybox:1.36'],
+        secrets: [],
       },
     ],
     [
@@ -566,6 +589,7 @@ describe('parseDockerfile', () => {
           { line: 3, ref: '0', kind: 'image' },
         ],
         images: ['golang', 'alpine', '0'],
+        secrets: [],
       },
     ],
     [
@@ -578,6 +602,7 @@ describe('parseDockerfile', () => {
         stages: [{ line: 1, ref: 'alpine', kind: 'image', unresolved: [] }],
         copyFrom: [],
         images: ['alpine'],
+        secrets: [],
       },
     ],
     [
@@ -590,6 +615,7 @@ describe('parseDockerfile', () => {
         stages: [{ line: 1, ref: 'python:3.12', kind: 'image', unresolved: [] }],
         copyFrom: [{ line: 6, ref: 'ghcr.io/astral-sh/uv:0.4', kind: 'image' }],
         images: ['python:3.12', 'ghcr.io/astral-sh/uv:0.4'],
+        secrets: [],
       },
     ],
     [
@@ -605,6 +631,7 @@ describe('parseDockerfile', () => {
           { line: 3, ref: 'busybox', kind: 'image' },
         ],
         images: ['alpine', 'busybox'],
+        secrets: [],
       },
     ],
     [
@@ -619,6 +646,7 @@ describe('parseDockerfile', () => {
         ],
         copyFrom: [],
         images: ['golang:1.22'],
+        secrets: [],
       },
     ],
     [
@@ -637,6 +665,7 @@ describe('parseDockerfile', () => {
           { line: 4, ref: 'alpine', kind: 'image' },
         ],
         images: ['alpine'],
+        secrets: [],
       },
     ],
   ])('%s', (_name, text, args, expected) => {
@@ -650,6 +679,7 @@ describe('parseDockerfile', () => {
       stages: [],
       copyFrom: [],
       images: [],
+      secrets: [],
     });
   });
 });
@@ -672,6 +702,7 @@ describe('parseDockerfile on real-world Dockerfiles', () => {
           { line: 17, ref: 'build', kind: 'stage' },
         ],
         images: ['busybox:1.36', 'alpine:3.20'],
+        secrets: [],
       },
     ],
     [
@@ -690,6 +721,7 @@ describe('parseDockerfile on real-world Dockerfiles', () => {
           { line: 17, ref: 'build', kind: 'stage' },
         ],
         images: ['127.0.0.1:5000/library/busybox:1.36', 'alpine:3.20'],
+        secrets: [],
       },
     ],
     [
@@ -701,6 +733,7 @@ describe('parseDockerfile on real-world Dockerfiles', () => {
         stages: [{ line: 2, ref: 'alpine:3.20', kind: 'image', unresolved: [] }],
         copyFrom: [],
         images: ['alpine:3.20'],
+        secrets: [],
       },
     ],
     [
@@ -715,6 +748,7 @@ describe('parseDockerfile on real-world Dockerfiles', () => {
         ],
         copyFrom: [{ line: 13, ref: 'index', kind: 'stage' }],
         images: ['alpine:3.20'],
+        secrets: [],
       },
     ],
     [
@@ -726,6 +760,7 @@ describe('parseDockerfile on real-world Dockerfiles', () => {
         stages: [{ line: 3, ref: 'demo/gateway:latest-', kind: 'image', unresolved: ['TARGETARCH'] }],
         copyFrom: [],
         images: ['demo/gateway:latest-'],
+        secrets: [],
       },
     ],
     [
@@ -737,6 +772,7 @@ describe('parseDockerfile on real-world Dockerfiles', () => {
         stages: [{ line: 3, ref: 'demo/gateway:2.0-amd64', kind: 'image', unresolved: [] }],
         copyFrom: [],
         images: ['demo/gateway:2.0-amd64'],
+        secrets: [],
       },
     ],
     [
@@ -748,6 +784,7 @@ describe('parseDockerfile on real-world Dockerfiles', () => {
         stages: [{ line: 2, ref: 'gitea/gitea:1.22', kind: 'image', unresolved: [] }],
         copyFrom: [],
         images: ['gitea/gitea:1.22'],
+        secrets: [],
       },
     ],
     [
@@ -759,6 +796,7 @@ describe('parseDockerfile on real-world Dockerfiles', () => {
         stages: [{ line: 3, ref: 'alpine:3.20', kind: 'image', unresolved: [] }],
         copyFrom: [],
         images: ['alpine:3.20'],
+        secrets: [],
       },
     ],
     [
@@ -793,6 +831,7 @@ describe('parseDockerfile on real-world Dockerfiles', () => {
           { line: 36, ref: '0', kind: 'stage' },
         ],
         images: ['docker.io/library/golang:1.22-alpine3.20', 'golangci/golangci-lint:v1.61.0-alpine', DISTROLESS],
+        secrets: [],
       },
     ],
     [
@@ -841,6 +880,7 @@ describe('parseDockerfile on real-world Dockerfiles', () => {
           { line: 36, ref: '0', kind: 'stage' },
         ],
         images: ['docker.io/library/golang:1.23-alpine3.20', 'golangci/golangci-lint:v1.61.0-alpine', DISTROLESS],
+        secrets: [],
       },
     ],
     [
@@ -860,6 +900,7 @@ describe('parseDockerfile on real-world Dockerfiles', () => {
           { line: 31, ref: 'busybox:1.36-musl', kind: 'image' },
         ],
         images: ['python:3.12-slim-bookworm', 'ghcr.io/astral-sh/uv:0.4.18', 'busybox:1.36-musl'],
+        secrets: [],
       },
     ],
     [
@@ -881,6 +922,7 @@ describe('parseDockerfile on real-world Dockerfiles', () => {
           'localhost:5000/acme/base:1.2.3-rc.1',
           '127.0.0.1:5000/acme/assets:2024.10.01-build.7',
         ],
+        secrets: [],
       },
     ],
     [
@@ -915,6 +957,7 @@ describe('parseDockerfile on real-world Dockerfiles', () => {
           '127.0.0.1:5000/acme/api:latest-',
           'gcr.io/distroless/base-debian12:nonroot',
         ],
+        secrets: [],
       },
     ],
     [
@@ -948,6 +991,7 @@ describe('parseDockerfile on real-world Dockerfiles', () => {
           '127.0.0.1:5000/acme/api:1.4.0-arm64',
           'mirror.internal:5000/distroless/base-debian12:debug-nonroot',
         ],
+        secrets: [],
       },
     ],
     [
@@ -971,6 +1015,7 @@ describe('parseDockerfile on real-world Dockerfiles', () => {
           'mcr.microsoft.com/dotnet/sdk:8.0-windowsservercore-ltsc2022',
           'mcr.microsoft.com/windows/servercore:ltsc2022',
         ],
+        secrets: [],
       },
     ],
   ])('%s with %j', (file, args, expected) => {
@@ -1001,4 +1046,28 @@ describe('parseDockerfile on real-world Dockerfiles', () => {
       expect(parseDockerfile(lf.replace(/\n/g, '\r\n'), { TARGETARCH: 'arm64' })).toStrictEqual(parsed);
     },
   );
+});
+
+describe('secret mounts', () => {
+  it('lists the ids RUN --mount=type=secret reads, the id defaulting to the target file name', () => {
+    const text = [
+      'FROM alpine:3.20',
+      'RUN --mount=type=secret,id=npm_token,required=true cat /run/secrets/npm_token',
+      'RUN --mount=type=cache,target=/root/.cache --mount=type=secret,target=/root/.netrc make',
+      'RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci',
+      'RUN --mount=type=bind,from=busybox:1.36,target=/bb ls /bb',
+    ].join('\n');
+    expect(parseDockerfile(text).secrets).toEqual(['npm_token', '.netrc']);
+  });
+
+  test.each([
+    ['type=secret,id=a', 'a'],
+    ['type=secret,dst=/run/secrets/b', 'b'],
+    ['type=secret,destination=/x/c,mode=0400', 'c'],
+    ['type=secret', undefined],
+    ['type=cache,id=d,target=/d', undefined],
+    ['TYPE=secret,ID=e', 'e'],
+  ])('secretMountId(%s) is %s', (mount, id) => {
+    expect(secretMountId(mount)).toBe(id);
+  });
 });

@@ -30,6 +30,21 @@ export interface ParsedDockerfile {
   copyFrom: CopyFromReference[];
   /** Images this Dockerfile pulls (FROM and COPY --from / RUN --mount from=), in order, unique. */
   images: string[];
+  /** Ids of the BuildKit secrets `RUN --mount=type=secret` reads, in order, unique. */
+  secrets: string[];
+}
+
+/** `type=secret,id=npm,target=/root/.npmrc`: BuildKit takes the id from the target's file name when none is given. */
+export function secretMountId(mount: string): string | undefined {
+  const options = Object.fromEntries(
+    mount.split(',').map((part) => {
+      const eq = part.indexOf('=');
+      return eq < 0 ? [part.toLowerCase(), ''] : [part.slice(0, eq).toLowerCase(), part.slice(eq + 1)];
+    }),
+  );
+  if (options.type !== 'secret') return undefined;
+  const target: string = options.target ?? options.dst ?? options.destination ?? '';
+  return options.id || target.split('/').pop() || undefined;
 }
 
 interface Instruction {
@@ -161,6 +176,7 @@ export function parseDockerfile(text: string, args: Readonly<Record<string, stri
   const stages: FromInstruction[] = [];
   const copyFrom: CopyFromReference[] = [];
   const images: string[] = [];
+  const secrets: string[] = [];
   const addImage = (ref: string) => {
     if (!images.includes(ref)) images.push(ref);
   };
@@ -196,6 +212,8 @@ export function parseDockerfile(text: string, args: Readonly<Record<string, stri
       for (const mount of keyword === 'RUN' ? mounts : []) {
         const from = /(?:^|,)from=([^,]+)/i.exec(mount);
         if (from) refs.push(from[1]);
+        const secret = secretMountId(mount);
+        if (secret && !secrets.includes(secret)) secrets.push(secret);
       }
       for (const raw of refs) {
         const ref = substitute(raw, scope).value;
@@ -205,5 +223,5 @@ export function parseDockerfile(text: string, args: Readonly<Record<string, stri
       }
     }
   }
-  return { globalArgs, declaredArgs: [...declared], stages, copyFrom, images };
+  return { globalArgs, declaredArgs: [...declared], stages, copyFrom, images, secrets };
 }

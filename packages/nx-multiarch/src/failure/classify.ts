@@ -24,6 +24,8 @@ export type FailureKind =
   | 'dockerfile'
   | 'tls-config'
   | 'run-step'
+  | 'verification'
+  | 'config'
   // neither recognised: the class is the operation's default
   | 'unknown';
 

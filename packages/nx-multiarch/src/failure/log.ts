@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { CommandError } from '../errors';
 import { redactText } from '../network/proxy';
 import { redactArgv } from '../secret/names';
 import type { Classification } from './classify';
@@ -21,11 +22,28 @@ export interface FailureRecord {
   class: Classification['class'];
   kind: Classification['kind'];
   evidence: string;
+  /** The Dockerfile step that failed (builds). */
+  step?: string;
   exitCode?: number;
   timedOut?: boolean;
+  /** Killed for printing nothing for too long. */
+  stalled?: boolean;
+  /** The whole output of the attempt (builds). */
+  logFile?: string;
   argv?: readonly string[];
   outputTail?: string;
   message: string;
+}
+
+/** What a failed process adds to a record: exit code, whether our timeouts killed it, its last lines. */
+export function commandFields(error: unknown): Pick<FailureRecord, 'exitCode' | 'timedOut' | 'stalled' | 'outputTail'> {
+  if (!(error instanceof CommandError)) return {};
+  return {
+    ...(error.exitCode !== undefined && { exitCode: error.exitCode }),
+    timedOut: error.timedOut,
+    ...(error.stalled && { stalled: true }),
+    outputTail: error.outputTail,
+  };
 }
 
 export const failureLogPath = (stateDir: string) => `${stateDir}/failures.jsonl`;

@@ -14,6 +14,10 @@ export interface BuildEnvironment {
   builder?: BuilderState;
   proxies: ResolvedProxies;
   envArgs: EnvBuildArgs;
+  /** Shell over .env over .env.example: where secrets are looked up. */
+  values: Record<string, string>;
+  /** Ids of the secrets the Dockerfile mounts. */
+  secretMounts: string[];
 }
 
 export interface BuildEnvironmentOptions {
@@ -26,10 +30,10 @@ export interface BuildEnvironmentOptions {
   dockerfile?: string;
 }
 
-function declaredArgs(dockerfile: string | undefined): string[] {
-  if (!dockerfile) return [];
+function readDeclarations(dockerfile: string | undefined): { declaredArgs: string[]; secrets: string[] } {
+  if (!dockerfile) return { declaredArgs: [], secrets: [] };
   try {
-    return parseDockerfile(readFileSync(dockerfile, 'utf8')).declaredArgs;
+    return parseDockerfile(readFileSync(dockerfile, 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     throw new ConfigError(
@@ -55,9 +59,12 @@ export function readBuildEnvironment(
   ensureEnvFile(options.workspaceRoot, options.envFiles);
   const workspaceEnv = readWorkspaceEnv(options.workspaceRoot, options.envFiles, env, options.values);
   const builder = readBuilderState(options.stateDir);
+  const declarations = readDeclarations(options.dockerfile);
   return {
     ...(builder && { builder }),
     proxies,
-    envArgs: envBuildArgs(declaredArgs(options.dockerfile), workspaceEnv),
+    envArgs: envBuildArgs(declarations.declaredArgs, workspaceEnv),
+    values: workspaceEnv.values,
+    secretMounts: declarations.secrets,
   };
 }

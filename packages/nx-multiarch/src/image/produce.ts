@@ -1,30 +1,29 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { type BuildAttemptReport, runBuild } from '../build/attempts';
+import { type BuildRecord, type Found, readRecord, recordPath, reuseRefusal } from '../build/record';
 import { buildArgs, outputs, parseBuildMetadata, resolveBuildNetwork } from '../buildx/build';
-import { inspectImageArgs, parseImageInspect, pullImageArgs, tagImageArgs, verifyImagePlatform } from '../docker/image';
+import { imagetoolsInspectArgs, parsePushedImage, type PushedImage } from '../buildx/imagetools';
+import { fullyCached, stepCounts } from '../buildx/progress';
+import { docker } from '../docker/cli';
+import {
+  inspectImageArgs,
+  type LocalImage,
+  parseImageInspect,
+  pullImageArgs,
+  pushImageArgs,
+  tagImageArgs,
+  verifyImagePlatform,
+} from '../docker/image';
+import { BuildFailedError, CommandError, PluginError, VerificationError } from '../errors';
 import type { NormalizedBuildImageOptions } from '../executors/build-image/options';
+import { appendFailure, commandFields } from '../failure/log';
 import { proxyBuildArgs, proxyEnv } from '../network/proxy';
 import { ociPlatform, type Arch } from '../platform';
+import type { BuildSecrets } from '../secret/build-secrets';
 import type { BuildEnvironment } from './build-environment';
-import { docker } from '../docker/cli';
 import { archTag } from './tag';
-import { logger } from '@nx/devkit';
-import { redactArgv } from '../secret/names';
 
-const INSPECT_TIMEOUT_MS = 60_000;
-
-export interface ImageResult {
-  project: string;
-  image: string;
-  ref: string;
-  platform: string;
-  source: 'dockerfile' | 'upstream';
-  /** Local image ID (config digest) as the daemon reports it. */
-  imageId: string;
-  /** Manifest digest when buildx reported one. */
-  digest?: string;
-  durationMs: number;
-  finishedAt: string;
-}
+const LOOKUP_TIMEOUT_MS = 60_000;
 
 /** What running build-time services add to one build. */
 export interface ServiceInputs {
@@ -32,37 +31,59 @@ export interface ServiceInputs {
   addHosts: string[];
 }
 
-/** Builds (or pulls and retags) one image for one arch, then proves the result is that arch. */
-export async function produceImage(
-  options: NormalizedBuildImageOptions,
-  image: { name: string; target?: string },
-  arch: Arch,
-  environment: BuildEnvironment,
-  services: ServiceInputs = { buildArgs: {}, addHosts: [] },
-): Promise<ImageResult> {
-  const started = Date.now();
-  const ref = archTag(options.naming, image.name, arch);
-  const extraRefs = options.extraTags.map((tag) => archTag({ ...options.naming, tag }, image.name, arch));
-  const base = `${options.outputDir}/${image.name}-${arch}`;
-  mkdirSync(options.outputDir, { recursive: true });
-  let digest: string | undefined;
-  // The client fetches registry tokens itself, so it needs the proxies in its environment too.
-  const env = proxyEnv(environment.proxies.client);
+/** What every (image, platform) of one task shares. */
+export interface ProduceContext {
+  options: NormalizedBuildImageOptions;
+  environment: BuildEnvironment;
+  secrets: BuildSecrets;
+  services: ServiceInputs;
+  /** Nx's hash of this task's inputs; absent when Nx gave none (then nothing is reused). */
+  taskHash?: string;
+  mask: (text: string) => string;
+}
 
+export interface ImagePlan {
+  ref: string;
+  /** Every tag the image gets (ref first). */
+  refs: string[];
+  recordFile: string;
+  metadataFile: string;
+  load: boolean;
+  push: boolean;
+  /** docker argv per attempt; `noCache` after a failure that pointed at the cache. */
+  argv: (noCache: boolean) => string[];
+}
+
+/** Tags, files and argv of one (image, platform): pure, so --dryRun prints exactly what a run does. */
+export function planImage(ctx: ProduceContext, image: { name: string; target?: string }, arch: Arch): ImagePlan {
+  const { options, environment, services } = ctx;
+  const ref = archTag(options.naming, image.name, arch);
+  const refs = [ref, ...options.extraTags.map((tag) => archTag({ ...options.naming, tag }, image.name, arch))];
+  const recordFile = recordPath(options.outputDir, image.name, arch);
+  const metadataFile = `${options.outputDir}/${image.name}-${arch}.metadata.json`;
+  const driver = environment.builder?.driver ?? 'docker';
+  const { load, push } = outputs(options.load, options.push, driver);
   if (options.source.kind === 'upstream') {
-    await docker(pullImageArgs(options.source.upstream, arch), { timeoutMs: options.timeoutMs, echo: true, env });
-    for (const target of [ref, ...extraRefs]) {
-      await docker(tagImageArgs(options.source.upstream, target), { timeoutMs: INSPECT_TIMEOUT_MS });
-    }
-  } else {
-    const metadataFile = `${base}.metadata.json`;
-    const network = resolveBuildNetwork(options.network, environment.builder, `project ${options.project}`);
-    const argv = buildArgs({
+    const upstream = options.source.upstream;
+    return {
+      ref,
+      refs,
+      recordFile,
+      metadataFile,
+      load: true,
+      push: options.push,
+      argv: () => pullImageArgs(upstream, arch),
+    };
+  }
+  const source = options.source;
+  const network = resolveBuildNetwork(options.network, environment.builder, `project ${options.project}`);
+  const argv = (noCache: boolean) =>
+    buildArgs({
       ...(environment.builder && { builder: environment.builder.name }),
-      context: options.source.context,
-      dockerfile: options.source.dockerfile,
+      context: source.context,
+      dockerfile: source.dockerfile,
       platform: arch,
-      tags: [ref, ...extraRefs],
+      tags: refs,
       ...(image.target && { target: image.target }),
       // Predefined proxy ARGs stay out of the cache key and the image history; then .env, the component, services.
       buildArgs: {
@@ -72,29 +93,207 @@ export async function produceImage(
         ...services.buildArgs,
       },
       addHosts: services.addHosts,
+      secrets: ctx.secrets.flags,
       metadataFile,
-      // No builder-setup: buildx's default builder, the daemon's docker driver.
-      ...outputs(options.load, options.push, environment.builder?.driver ?? 'docker'),
+      load,
+      push,
       ...(network && { network }),
+      noCache,
     });
-    logger.info(`nx-multiarch: ${redactArgv(['docker', ...argv]).join(' ')}`);
-    await docker(argv, { timeoutMs: options.timeoutMs, echo: true, env });
-    digest = parseBuildMetadata(readFileSync(metadataFile, 'utf8'), metadataFile).digest;
-  }
+  // On the docker driver `--push` writes to the daemon's store first: the image is loaded as well.
+  return { ref, refs, recordFile, metadataFile, load: load || (push && driver === 'docker'), push, argv };
+}
 
-  const inspected = parseImageInspect((await docker(inspectImageArgs(ref), { timeoutMs: INSPECT_TIMEOUT_MS })).stdout);
-  verifyImagePlatform(inspected, ref, arch);
-  const result: ImageResult = {
+async function lookUp(args: string[], env: Record<string, string | undefined>): Promise<string | undefined> {
+  try {
+    return (await docker(args, { timeoutMs: LOOKUP_TIMEOUT_MS, env })).stdout;
+  } catch (error) {
+    if (error instanceof CommandError) return undefined;
+    throw error;
+  }
+}
+
+async function find(plan: ImagePlan, ctx: ProduceContext, env: Record<string, string | undefined>): Promise<Found> {
+  const local = plan.load ? await lookUp(inspectImageArgs(plan.ref), env) : undefined;
+  const pushed = plan.push
+    ? await lookUp(imagetoolsInspectArgs(plan.ref, ctx.environment.builder?.name), env)
+    : undefined;
+  return {
+    ...(local !== undefined && { local: parseImageInspect(local) }),
+    ...(pushed !== undefined && { pushed: parsePushedImage(pushed, plan.ref) }),
+  };
+}
+
+/** The registry holds, under the tag, the manifest this build pushed, for this platform. */
+export function verifyPushed(pushed: PushedImage | undefined, ref: string, arch: Arch, digest?: string): void {
+  if (!pushed) throw new VerificationError(`${ref} was pushed, but the registry does not have it`);
+  if (digest && pushed.digest !== digest) {
+    throw new VerificationError(`${ref} in the registry is ${pushed.digest}, not the ${digest} this build pushed`);
+  }
+  if (!pushed.platforms.includes(ociPlatform(arch))) {
+    throw new VerificationError(
+      `${ref} in the registry is for ${pushed.platforms.join(', ') || 'no platform'}, not ${ociPlatform(arch)}`,
+    );
+  }
+}
+
+/** The image the tag names now is the one this build wrote (not an older one with the same tag). */
+export function verifyLoaded(local: LocalImage | undefined, ref: string, arch: Arch, imageId?: string): LocalImage {
+  if (!local) throw new VerificationError(`${ref} was built, but the daemon does not have it`);
+  verifyImagePlatform(local, ref, arch);
+  if (imageId && local.id !== imageId) {
+    throw new VerificationError(`${ref} in the daemon is ${local.id}, not the ${imageId} this build wrote`);
+  }
+  return local;
+}
+
+/**
+ * Builds (or pulls and retags) one image for one platform, unless the earlier build of the same inputs is still
+ * where it was put; then proves the result is that platform, in the daemon and in the registry.
+ */
+export async function produceImage(
+  ctx: ProduceContext,
+  image: { name: string; target?: string },
+  arch: Arch,
+  prefix: string,
+): Promise<BuildRecord> {
+  const started = Date.now();
+  const { options } = ctx;
+  const plan = planImage(ctx, image, arch);
+  mkdirSync(options.outputDir, { recursive: true });
+  // The client fetches registry tokens itself, so it needs the proxies in its environment; secrets come from it too.
+  const env = { ...process.env, ...proxyEnv(ctx.environment.proxies.client), ...ctx.secrets.env };
+  const base = {
     project: options.project,
     image: image.name,
-    ref,
+    ref: plan.ref,
     platform: ociPlatform(arch),
     source: options.source.kind,
-    imageId: inspected.id,
+    loaded: plan.load,
+    pushed: plan.push,
+    ...(ctx.taskHash && { taskHash: ctx.taskHash }),
+  };
+
+  const previous = readRecord(plan.recordFile);
+  if (previous && ctx.taskHash && previous.taskHash === ctx.taskHash) {
+    const found = await find(plan, ctx, env);
+    const refusal = reuseRefusal(previous, { ...plan, arch, taskHash: ctx.taskHash }, found);
+    if (!refusal) {
+      return { ...previous, status: 'reused', durationMs: Date.now() - started, finishedAt: new Date().toISOString() };
+    }
+    process.stdout.write(`${prefix}inputs unchanged, but building again: ${refusal}\n`);
+  }
+
+  const logFile = (attempt: number) =>
+    `${options.logDir}/${options.project}/${image.name}-${arch}.attempt-${attempt}.log`;
+  let last: BuildAttemptReport | undefined;
+  const run = await runBuild(
+    {
+      argv: plan.argv,
+      operation: options.source.kind === 'upstream' ? 'pull' : 'build',
+      policy: options.policy,
+      timeoutMs: options.timeoutMs,
+      stallTimeoutMs: options.stallTimeoutMs,
+      logFile,
+      outputs: [plan.metadataFile, plan.recordFile],
+      echo: true,
+      prefix,
+      mask: ctx.mask,
+      env,
+    },
+    (report) => {
+      last = report;
+      appendFailure(options.stateDir, buildFailureRecord(report, base));
+    },
+  ).catch((error: unknown) => {
+    if (!last || !(error instanceof PluginError)) throw error;
+    const { failure, attempt, step, logFile: file } = last;
+    throw new BuildFailedError(error.message, attempt, failure.kind, failure.class, failure.evidence, step, file);
+  });
+
+  let imageId: string | undefined;
+  let digest: string | undefined;
+  if (options.source.kind === 'upstream') {
+    for (const target of plan.refs) {
+      await docker(tagImageArgs(options.source.upstream, target), { timeoutMs: LOOKUP_TIMEOUT_MS, env });
+    }
+    if (plan.push)
+      await docker(pushImageArgs(plan.ref), { timeoutMs: options.timeoutMs, env, echo: true, prefix, mask: ctx.mask });
+  } else {
+    if (!existsSync(plan.metadataFile)) {
+      throw new PluginError(
+        `${plan.metadataFile}: buildx succeeded but wrote no metadata; nothing proves what was built`,
+      );
+    }
+    const metadata = parseBuildMetadata(readFileSync(plan.metadataFile, 'utf8'), plan.metadataFile);
+    // Classic store: the config digest is the image ID (buildx reports it as the digest when nothing was pushed).
+    imageId = metadata.configDigest ?? (plan.push ? undefined : metadata.digest);
+    digest = plan.push ? metadata.digest : undefined;
+  }
+  const found = await find(plan, ctx, env);
+  try {
+    if (plan.load) imageId = verifyLoaded(found.local, plan.ref, arch, imageId).id;
+    if (plan.push) {
+      verifyPushed(found.pushed, plan.ref, arch, digest);
+      digest = found.pushed?.digest;
+    }
+  } catch (error) {
+    if (!(error instanceof VerificationError)) throw error;
+    const failure = { class: 'permanent' as const, kind: 'verification' as const, evidence: error.message };
+    const report = {
+      attempt: run.attempts,
+      error,
+      failure,
+      argv: ['docker', ...plan.argv(run.noCache)],
+      logFile: run.logFile,
+    };
+    appendFailure(options.stateDir, buildFailureRecord(report, base));
+    throw new BuildFailedError(
+      error.message,
+      run.attempts,
+      'verification',
+      'permanent',
+      error.message,
+      undefined,
+      run.logFile,
+    );
+  }
+  const counts = stepCounts(run.result.all);
+  const record: BuildRecord = {
+    ...base,
+    status: options.source.kind === 'dockerfile' && fullyCached(counts) ? 'cached' : 'built',
+    ...(imageId && { imageId }),
     ...(digest && { digest }),
+    attempts: run.attempts,
+    noCache: run.noCache,
     durationMs: Date.now() - started,
     finishedAt: new Date().toISOString(),
   };
-  writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
-  return result;
+  writeFileSync(plan.recordFile, `${JSON.stringify(record, null, 2)}\n`);
+  return record;
+}
+
+/** The failure log's line for a failed build attempt. */
+export function buildFailureRecord(
+  report: BuildAttemptReport,
+  base: { project: string; ref: string; platform: string },
+  now: Date = new Date(),
+) {
+  return {
+    time: now.toISOString(),
+    operation: 'build' as const,
+    project: base.project,
+    image: base.ref,
+    platform: base.platform,
+    attempt: report.attempt,
+    ...(report.nextDelayMs !== undefined && { retryInMs: report.nextDelayMs }),
+    class: report.failure.class,
+    kind: report.failure.kind,
+    evidence: report.failure.evidence,
+    ...(report.step && { step: report.step }),
+    ...commandFields(report.error),
+    argv: report.argv,
+    logFile: report.logFile,
+    message: report.error instanceof Error ? report.error.message : String(report.error),
+  };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { inspectImageArgs, type LocalImage, parseImageInspect, pullImageArgs } from '../docker/image';
 import { CommandError, VerificationError } from '../errors';
 import { type Classification, classifyFailure } from '../failure/classify';
-import type { FailureRecord } from '../failure/log';
+import { commandFields, type FailureRecord } from '../failure/log';
 import { run, type RunOptions, type RunResult } from '../process/exec';
 import { type Arch, ociPlatform } from '../platform';
 import { type AttemptFailure, type RetryPolicy, withRetries } from '../retry/policy';
@@ -147,11 +147,7 @@ export function attemptRecord(report: AttemptReport, project: string, now: Date 
     class: report.failure.class,
     kind: report.failure.kind,
     evidence: report.failure.evidence,
-    ...(error instanceof CommandError && {
-      ...(error.exitCode !== undefined && { exitCode: error.exitCode }),
-      timedOut: error.timedOut,
-      outputTail: error.outputTail,
-    }),
+    ...commandFields(error),
     argv: report.argv,
     message: error instanceof Error ? error.message : String(error),
   };

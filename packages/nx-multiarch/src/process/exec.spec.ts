@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CommandError } from '../errors';
-import { run, tail } from './exec';
+import { lineSplitter, run, tail } from './exec';
 
 // Real processes: this is the one module that spawns them.
 describe('run', () => {
@@ -48,5 +51,75 @@ describe('run', () => {
 describe('tail', () => {
   it('keeps the last lines', () => {
     expect(tail('a\nb\nc\nd\n', 2)).toBe('c\nd');
+  });
+});
+
+describe('run: stall timeout, prefix, log file, mask', () => {
+  it('kills a process that goes quiet for longer than the stall timeout, while output keeps it alive', async () => {
+    const started = Date.now();
+    // Prints every 0.1 s for 0.6 s (alive), then sleeps 30 s silently (stalled).
+    const script = 'for i in 1 2 3 4 5 6; do echo tick $i; sleep 0.1; done; sleep 30';
+    const error = (await run('sh', ['-c', script], { timeoutMs: 20_000, stallTimeoutMs: 400 }).catch(
+      (e: unknown) => e,
+    )) as CommandError;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(error).toBeInstanceOf(CommandError);
+    expect(error).toMatchObject({ stalled: true, timedOut: true, reason: 'stalled: no output for 0.4 s' });
+    expect(error.outputTail).toBe('tick 1\ntick 2\ntick 3\ntick 4\ntick 5\ntick 6');
+  });
+
+  it('prefixes echoed lines, writes the whole output to the log file and masks both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exec-log-'));
+    const logFile = join(dir, 'nested/build.log');
+    const written: string[] = [];
+    const stdout: string[] = [];
+    const result = await run('sh', ['-c', 'printf "one\\ntoken=hunter2\\npartial" >&2'], {
+      timeoutMs: 10_000,
+      echo: true,
+      echoTo: { stdout: { write: (text) => stdout.push(text) }, stderr: { write: (text) => written.push(text) } },
+      prefix: '[api linux/arm64] ',
+      logFile,
+      mask: (text) => text.replaceAll('hunter2', '***'),
+    });
+    expect(result.stderr).toBe('one\ntoken=***\npartial');
+    expect(stdout).toEqual([]);
+    expect(written).toEqual([
+      '[api linux/arm64] one\n',
+      '[api linux/arm64] token=***\n',
+      '[api linux/arm64] partial\n',
+    ]);
+    expect(readFileSync(logFile, 'utf8')).toBe('one\ntoken=***\npartial\n');
+  });
+
+  it('masks the output tail a failure carries', async () => {
+    const error = (await run('sh', ['-c', 'echo "password hunter2 rejected"; exit 1'], {
+      timeoutMs: 10_000,
+      mask: (text) => text.replaceAll('hunter2', '***'),
+    }).catch((e: unknown) => e)) as CommandError;
+    expect(error.outputTail).toBe('password *** rejected');
+  });
+});
+
+describe('lineSplitter', () => {
+  it('emits whole lines across chunk boundaries and the rest on flush', () => {
+    const lines: string[] = [];
+    const splitter = lineSplitter((line) => lines.push(line));
+    splitter.push('a\nb');
+    splitter.push('c\n\nd');
+    expect(lines).toEqual(['a', 'bc', '']);
+    splitter.flush();
+    expect(lines).toEqual(['a', 'bc', '', 'd']);
+  });
+});
+
+describe('run: process groups', () => {
+  it('kills what the child started too, so a timeout never waits on a grandchild holding the output open', async () => {
+    const started = Date.now();
+    // `docker buildx` is the docker CLI running the buildx plugin as its child: the same shape.
+    const error = (await run('sh', ['-c', 'sleep 30; echo never'], { timeoutMs: 300 }).catch(
+      (e: unknown) => e,
+    )) as CommandError;
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(error).toMatchObject({ timedOut: true, stalled: false, reason: 'timed out after 0.3 s' });
   });
 });

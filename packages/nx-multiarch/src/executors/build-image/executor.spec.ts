@@ -20,7 +20,8 @@ function fakeDocker(lie?: string) {
   runMock.mockImplementation(async (_file, args) => {
     if (args[0] === 'buildx') {
       const metadataFile = args[args.indexOf('--metadata-file') + 1];
-      writeFileSync(metadataFile, JSON.stringify({ 'containerimage.digest': 'sha256:built' }));
+      const ref = args[args.indexOf('--tag') + 1];
+      writeFileSync(metadataFile, JSON.stringify({ 'containerimage.digest': `sha256:id-${ref}` }));
     }
     if (args[0] === 'image') {
       const ref = args[2];
@@ -89,7 +90,10 @@ describe('build-image executor', () => {
       platform: 'linux/arm64',
       source: 'dockerfile',
       imageId: 'sha256:id-acme/api-init:latest-arm64',
-      digest: 'sha256:built',
+      status: 'built',
+      loaded: true,
+      pushed: false,
+      attempts: 1,
     });
   });
 
@@ -107,7 +111,8 @@ describe('build-image executor', () => {
     ]);
   });
 
-  it('fails the task when a build fails, with the command and output tail, and stops there', async () => {
+  it('fails the task when a build fails, names the step, logs the attempt, and still builds the other platform', async () => {
+    fakeDocker();
     runMock.mockRejectedValueOnce(
       new CommandError(
         ['docker', 'buildx', 'build'],
@@ -122,10 +127,32 @@ describe('build-image executor', () => {
       context(root),
     );
     expect(result).toEqual({ success: false });
-    expect(runMock).toHaveBeenCalledTimes(1);
+    // The failed RUN step is permanent: one attempt for arm64; amd64 is built and checked all the same.
+    expect(runMock.mock.calls.map(([, args]) => args.slice(0, 4))).toEqual([
+      ['buildx', 'build', '--platform', 'linux/arm64'],
+      ['buildx', 'build', '--platform', 'linux/amd64'],
+      ['image', 'inspect', 'api:latest-amd64'],
+    ]);
     expect(logger.error).toHaveBeenCalledWith(
-      'nx-multiarch: api: docker buildx build exited with code 1:\nprocess "/bin/sh -c exit 1" did not complete successfully: exit code: 1',
+      expect.stringMatching(
+        /^nx-multiarch: ✖ api linux\/arm64 FAILED in \d+\.\d s: run-step \(permanent\): process "\/bin\/sh -c exit 1" did not complete successfully: exit code: 1; log: .*\/\.nx-multiarch\/logs\/api\/api-arm64\.attempt-1\.log$/,
+      ),
     );
+    expect(logger.info).toHaveBeenCalledWith('nx-multiarch: api: 1 built, 1 failed');
+    const [record] = readFileSync(`${root}/.nx-multiarch/failures.jsonl`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(record).toMatchObject({
+      operation: 'build',
+      project: 'api',
+      image: 'api:latest-arm64',
+      platform: 'linux/arm64',
+      attempt: 1,
+      class: 'permanent',
+      kind: 'run-step',
+      exitCode: 1,
+    });
   });
 
   it('fails the task when the image is not the requested arch', async () => {

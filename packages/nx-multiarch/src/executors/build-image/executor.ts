@@ -1,10 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { logger, type ExecutorContext } from '@nx/devkit';
+import { buildTask } from '../../build/task';
+import { taskLine } from '../../build/summary';
 import { PluginError } from '../../errors';
+import { appendFailure } from '../../failure/log';
 import { readBuildEnvironment } from '../../image/build-environment';
-import { produceImage } from '../../image/produce';
-import { redactText } from '../../network/proxy';
-import { nativeArch, ociPlatform } from '../../platform';
-import { startServices, stopServices } from '../../service/lifecycle';
+import { planImage, type ProduceContext } from '../../image/produce';
+import { ociPlatform } from '../../platform';
+import { buildSecrets } from '../../secret/build-secrets';
+import { masker } from '../../secret/mask';
+import { redactArgv } from '../../secret/names';
+import { DEFAULT_STATE_DIR } from '../../state/builder-state';
 import { type BuildImageExecutorSchema, normalizeBuildImageOptions } from './options';
 
 export default async function buildImageExecutor(
@@ -12,46 +19,67 @@ export default async function buildImageExecutor(
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
   const project = context.projectName ?? 'unknown';
+  let mask = masker([]);
   try {
-    const normalized = normalizeBuildImageOptions(options, project, context.root);
-    const source = normalized.source;
-    const environment = readBuildEnvironment(
-      {
-        ...normalized,
-        workspaceRoot: context.root,
-        ...(source.kind === 'dockerfile' && { dockerfile: source.dockerfile }),
-      },
-      process.env,
-    );
-    if (environment.envArgs.withheld.length > 0) {
+    const o = normalizeBuildImageOptions(options, project, context.root);
+    const dockerfile = o.source.kind === 'dockerfile' ? o.source.dockerfile : undefined;
+    const environment = readBuildEnvironment({ ...o, workspaceRoot: context.root, dockerfile }, process.env);
+    const lookup = {
+      values: environment.values,
+      env: process.env,
+      workspaceRoot: context.root,
+      readFile: (p: string) => readFileSync(p, 'utf8'),
+    };
+    const secrets = buildSecrets(environment.secretMounts, o.secrets, lookup, `project ${project}, option secrets`);
+    const withheld = environment.envArgs.withheld;
+    mask = masker([...secrets.values, ...withheld.map((name) => environment.values[name])]);
+    if (withheld.length > 0) {
       logger.warn(
-        `nx-multiarch: ${project}: not passing ${environment.envArgs.withheld.join(', ')} from .env as build args: ` +
-          'build args stay readable in the image history; pass credentials as BuildKit secrets',
+        `nx-multiarch: ${project}: not passing ${withheld.join(', ')} from .env as build args: build args stay readable ` +
+          'in the image history; mount them as secrets (RUN --mount=type=secret,id=NAME) and they are passed as such',
       );
     }
-    for (const arch of normalized.platforms) {
-      if (arch !== nativeArch()) logger.info(`nx-multiarch: ${ociPlatform(arch)} runs under emulation on this machine`);
-      const services = await startServices(project, normalized.services, arch);
-      try {
-        const inputs = {
-          buildArgs: Object.assign({}, ...services.map((s) => s.buildArgs)) as Record<string, string>,
-          addHosts: services.map((s) => s.addHost),
-        };
-        for (const image of normalized.images) {
-          logger.info(`nx-multiarch: building ${image.name} for ${ociPlatform(arch)}`);
-          const result = await produceImage(normalized, image, arch, environment, inputs);
-          logger.info(
-            `nx-multiarch: ${result.ref} is ${result.platform} (${result.imageId}) in ${(result.durationMs / 1000).toFixed(1)} s`,
-          );
-        }
-      } finally {
-        await stopServices(services.map((s) => s.container));
-      }
+    if (secrets.missing.length > 0) {
+      logger.warn(
+        `nx-multiarch: ${project}: the Dockerfile mounts secret(s) ${secrets.missing.join(', ')}, set nowhere`,
+      );
     }
-    return { success: true };
+    const ctx: ProduceContext = {
+      options: o,
+      environment,
+      secrets,
+      services: { buildArgs: {}, addHosts: [] },
+      ...(process.env.NX_TASK_HASH && { taskHash: process.env.NX_TASK_HASH }),
+      mask,
+    };
+    if (o.dryRun) {
+      for (const arch of o.platforms) {
+        for (const image of o.images) {
+          const argv = redactArgv(['docker', ...planImage(ctx, image, arch).argv(false)]);
+          logger.info(`nx-multiarch: dry run: ${image.name} ${ociPlatform(arch)}: ${mask(argv.join(' '))}`);
+        }
+      }
+      return { success: true };
+    }
+    const outcomes = await buildTask(ctx);
+    logger.info(`nx-multiarch: ${taskLine(project, outcomes)}`);
+    return { success: outcomes.every((o) => !('failure' in o)) };
   } catch (error) {
     if (!(error instanceof PluginError)) throw error;
-    logger.error(`nx-multiarch: ${project}: ${redactText(error.message)}`);
+    const message = mask(error.message);
+    logger.error(`nx-multiarch: ${project}: ${message}`);
+    const stateDir = resolve(context.root, options.stateDir ?? DEFAULT_STATE_DIR);
+    const kind = error.name === 'ConfigError' ? 'config' : 'unknown';
+    appendFailure(stateDir, {
+      time: new Date().toISOString(),
+      operation: 'build',
+      project,
+      attempt: 1,
+      class: 'permanent',
+      kind,
+      evidence: message.split('\n')[0],
+      message,
+    });
     return { success: false };
   }
 }

@@ -6,6 +6,7 @@ import type { EnvFiles } from '../../env/workspace-env';
 import type { ImageNaming } from '../../image/tag';
 import type { ServiceSpec } from '../../service/spec';
 import { ARCHES, type Arch, parsePlatforms } from '../../platform';
+import type { RetryPolicy } from '../../retry/policy';
 import { DEFAULT_STATE_DIR } from '../../state/builder-state';
 
 // The one source of the executor's options: schema.d.ts derives from it, and a spec checks schema.json against it.
@@ -25,6 +26,15 @@ export const buildImageOptionsSchema = z
     load: z.boolean().default(true),
     push: z.boolean().default(false),
     timeout: z.number().positive().default(3600),
+    stallTimeout: z.number().positive().default(900),
+    attempts: z.number().int().min(1).default(3),
+    retryDelay: z.number().nonnegative().default(5),
+    maxRetryDelay: z.number().positive().default(120),
+    rateLimitDelay: z.number().nonnegative().default(30),
+    emulatedConcurrency: z.number().int().min(1).default(1),
+    secrets: z.record(z.string(), z.string()).default({}),
+    dryRun: z.boolean().default(false),
+    logDir: z.string().optional(),
     outputPath: z.string().optional(),
     daemonConfig: z.string().optional(),
     stateDir: z.string().default(DEFAULT_STATE_DIR),
@@ -54,6 +64,22 @@ export const buildImageOptionsSchema = z
 
 export type BuildImageExecutorSchema = z.input<typeof buildImageOptionsSchema>;
 
+/** The retry, timeout and emulation settings a user may set for every inferred build (plugin option `build`). */
+export const buildSettingsSchema = buildImageOptionsSchema
+  .pick({
+    timeout: true,
+    stallTimeout: true,
+    attempts: true,
+    retryDelay: true,
+    maxRetryDelay: true,
+    rateLimitDelay: true,
+    emulatedConcurrency: true,
+  })
+  .partial()
+  .strict();
+
+export type BuildSettings = z.infer<typeof buildSettingsSchema>;
+
 export type BuildSource =
   { kind: 'dockerfile'; context: string; dockerfile: string } | { kind: 'upstream'; upstream: string };
 
@@ -69,7 +95,17 @@ export interface NormalizedBuildImageOptions {
   network?: 'default' | 'host' | 'none';
   load: boolean;
   push: boolean;
+  /** Per attempt: overall, and silence (no output) before the attempt is killed. */
   timeoutMs: number;
+  stallTimeoutMs: number;
+  policy: RetryPolicy;
+  /** Builds for an emulated platform (QEMU) at once, across all tasks of the run. */
+  emulatedConcurrency: number;
+  /** BuildKit secret id to `env:NAME` or `file:path`. */
+  secrets: Record<string, string>;
+  dryRun: boolean;
+  /** Absolute: the full output of every build attempt, per project. */
+  logDir: string;
   /** Absolute directory for metadata and result files (the target's Nx output). */
   outputDir: string;
   /** Where builder-setup left the builder state (absolute). */
@@ -124,6 +160,17 @@ export function normalizeBuildImageOptions(
     load: o.load,
     push: o.push,
     timeoutMs: o.timeout * 1000,
+    stallTimeoutMs: o.stallTimeout * 1000,
+    policy: {
+      attempts: o.attempts,
+      baseDelayMs: o.retryDelay * 1000,
+      maxDelayMs: o.maxRetryDelay * 1000,
+      rateLimitBaseDelayMs: o.rateLimitDelay * 1000,
+    },
+    emulatedConcurrency: o.emulatedConcurrency,
+    secrets: o.secrets,
+    dryRun: o.dryRun,
+    logDir: resolve(o.logDir ?? `${o.stateDir}/logs`),
     outputDir: resolve(o.outputPath ?? `dist/images/${project}`),
     stateDir: resolve(o.stateDir),
     ...(o.daemonConfig && { daemonConfig: resolve(o.daemonConfig) }),

@@ -1,0 +1,51 @@
+import type { Classification } from '../failure/classify';
+import type { BuildRecord } from './record';
+
+export interface BuildFailure {
+  project: string;
+  image: string;
+  platform: string;
+  attempts: number;
+  failure: Classification;
+  step?: string;
+  logFile?: string;
+  message: string;
+  durationMs: number;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** `[api linux/arm64] ` before every line of one build's output. */
+export function progressPrefix(project: string, image: string, platform: string): string {
+  return project === image ? `[${project} ${platform}] ` : `[${project}/${image} ${platform}] `;
+}
+
+/** The one line a finished build leaves in the task's output. */
+export function resultLine(outcome: BuildRecord | BuildFailure): string {
+  const what = outcome.project === outcome.image ? outcome.project : `${outcome.project}/${outcome.image}`;
+  const head = `${what} ${outcome.platform}`;
+  if ('failure' in outcome) {
+    const step = outcome.step ? ` at ${outcome.step}` : '';
+    const tries = outcome.attempts > 1 ? ` after ${outcome.attempts} attempts` : '';
+    const log = outcome.logFile ? `; log: ${outcome.logFile}` : '';
+    return `✖ ${head} FAILED${tries} in ${seconds(outcome.durationMs)}${step}: ${outcome.failure.kind} (${outcome.failure.class}): ${outcome.failure.evidence || outcome.message}${log}`;
+  }
+  const detail: Record<BuildRecord['status'], string> = {
+    built: 'built',
+    cached: 'cached (every step from the BuildKit cache)',
+    reused: 'reused (same inputs, image still there)',
+  };
+  const extra = [
+    outcome.attempts > 1 ? `attempt ${outcome.attempts}` : '',
+    outcome.noCache ? 'without cache' : '',
+    outcome.pushed ? `pushed ${outcome.digest ?? ''}`.trim() : '',
+  ].filter(Boolean);
+  return `✔ ${head} ${detail[outcome.status]} in ${seconds(outcome.durationMs)}${extra.length ? ` (${extra.join(', ')})` : ''}: ${outcome.ref}`;
+}
+
+/** The task's last line: counts per outcome. */
+export function taskLine(project: string, outcomes: ReadonlyArray<BuildRecord | BuildFailure>): string {
+  const count = (status: string) => outcomes.filter((o) => ('failure' in o ? 'failed' : o.status) === status).length;
+  const parts = ['built', 'cached', 'reused', 'failed'].map((s) => [s, count(s)] as const).filter(([, n]) => n > 0);
+  return `${project}: ${parts.map(([s, n]) => `${n} ${s}`).join(', ') || 'nothing to build'}`;
+}
