@@ -1,53 +1,62 @@
 import { logger } from '@nx/devkit';
 import { BuildFailedError, PluginError } from '../errors';
-import { produceImage, type ProduceContext } from '../image/produce';
+import { produceImage, type ProduceContext, reusableBuild } from '../image/produce';
 import { type Arch, nativeArch, ociPlatform } from '../platform';
 import { startServices, stopServices } from '../service/lifecycle';
 import { withSlot } from '../state/lock';
 import type { BuildRecord } from './record';
 import { type BuildFailure, progressPrefix, resultLine } from './summary';
 
+type Image = { name: string; target?: string };
+export type BuildOutcome = BuildRecord | BuildFailure;
+
 // An emulated build waits for a slot as long as a build may take.
 const SLOT_WAIT_MS = 6 * 3600_000;
 
-async function buildImages(ctx: ProduceContext, arch: Arch): Promise<Array<BuildRecord | BuildFailure>> {
+function report(outcome: BuildOutcome): BuildOutcome {
+  if ('failure' in outcome) logger.error(`nx-multiarch: ${resultLine(outcome)}`);
+  else logger.info(`nx-multiarch: ${resultLine(outcome)}`);
+  return outcome;
+}
+
+function failureOf(ctx: ProduceContext, image: Image, arch: Arch, error: PluginError, started: number): BuildFailure {
+  const failed = error instanceof BuildFailedError ? error : undefined;
+  return {
+    project: ctx.options.project,
+    image: image.name,
+    platform: ociPlatform(arch),
+    attempts: failed?.attempts ?? 1,
+    failure: {
+      class: failed?.failureClass ?? 'permanent',
+      kind: (failed?.kind ?? 'unknown') as BuildFailure['failure']['kind'],
+      evidence: ctx.mask(failed?.evidence ?? error.message.split('\n')[0]),
+    },
+    ...(failed?.step && { step: failed.step }),
+    ...(failed?.logFile && { logFile: failed.logFile }),
+    message: ctx.mask(error.message),
+    durationMs: Date.now() - started,
+  };
+}
+
+/** Builds `images` for one platform with its build-time services running; a failed image does not stop the next. */
+async function buildImages(ctx: ProduceContext, images: readonly Image[], arch: Arch): Promise<BuildOutcome[]> {
   const { options } = ctx;
   const services = await startServices(options.project, options.services, arch);
-  const outcomes: Array<BuildRecord | BuildFailure> = [];
+  const outcomes: BuildOutcome[] = [];
   try {
     const inputs = {
       buildArgs: Object.assign({}, ...services.map((s) => s.buildArgs)) as Record<string, string>,
       addHosts: services.map((s) => s.addHost),
     };
-    for (const image of options.images) {
+    for (const image of images) {
       const started = Date.now();
       const prefix = progressPrefix(options.project, image.name, ociPlatform(arch));
-      let outcome: BuildRecord | BuildFailure;
       try {
-        outcome = await produceImage({ ...ctx, services: inputs }, image, arch, prefix);
+        outcomes.push(report(await produceImage({ ...ctx, services: inputs }, image, arch, prefix)));
       } catch (error) {
         if (!(error instanceof PluginError)) throw error;
-        const failed = error instanceof BuildFailedError ? error : undefined;
-        outcome = {
-          project: options.project,
-          image: image.name,
-          platform: ociPlatform(arch),
-          attempts: failed?.attempts ?? 1,
-          failure: {
-            class: failed?.failureClass ?? 'permanent',
-            kind: (failed?.kind ?? 'unknown') as BuildFailure['failure']['kind'],
-            evidence: ctx.mask(failed?.evidence ?? error.message.split('\n')[0]),
-          },
-          ...(failed?.step && { step: failed.step }),
-          ...(failed?.logFile && { logFile: failed.logFile }),
-          message: ctx.mask(error.message),
-          durationMs: Date.now() - started,
-        };
+        outcomes.push(report(failureOf(ctx, image, arch, error, started)));
       }
-      (('failure' in outcome ? logger.error : logger.info) as (m: string) => void)(
-        `nx-multiarch: ${resultLine(outcome)}`,
-      );
-      outcomes.push(outcome);
     }
   } finally {
     await stopServices(services.map((s) => s.container));
@@ -56,31 +65,36 @@ async function buildImages(ctx: ProduceContext, arch: Arch): Promise<Array<Build
 }
 
 /**
- * Every image of the task for every platform; a failure does not stop the other platforms (the task still fails).
+ * Every image of the task for every platform. What the same inputs already built, and is still there, is reused
+ * without services or an emulation slot; a failure does not stop the other platforms (the task still fails).
  * Emulated platforms take one of `emulatedConcurrency` slots shared by all tasks of the run.
  */
-export async function buildTask(ctx: ProduceContext): Promise<Array<BuildRecord | BuildFailure>> {
+export async function buildTask(ctx: ProduceContext): Promise<BuildOutcome[]> {
   const { options } = ctx;
-  const outcomes: Array<BuildRecord | BuildFailure> = [];
+  const outcomes: BuildOutcome[] = [];
   for (const arch of options.platforms) {
+    const todo: Image[] = [];
+    for (const image of options.images) {
+      const prefix = progressPrefix(options.project, image.name, ociPlatform(arch));
+      const reused = await reusableBuild(ctx, image, arch, (why) => logger.info(`${prefix}building again: ${why}`));
+      if (reused) outcomes.push(report(reused));
+      else todo.push(image);
+    }
+    if (todo.length === 0) continue;
     if (arch === nativeArch()) {
-      outcomes.push(...(await buildImages(ctx, arch)));
+      outcomes.push(...(await buildImages(ctx, todo, arch)));
       continue;
     }
     logger.info(
-      `nx-multiarch: ${options.project}: ${ociPlatform(arch)} runs under QEMU emulation on this ${nativeArch()} machine ` +
-        `(slow, CPU-heavy: at most ${options.emulatedConcurrency} such build(s) at once)`,
+      `nx-multiarch: ${options.project}: ${ociPlatform(arch)} runs under QEMU emulation on this ${nativeArch()} ` +
+        `machine (slow, CPU-heavy: at most ${options.emulatedConcurrency} such build(s) at once)`,
     );
-    const built = await withSlot(
-      options.stateDir + '/emulated',
-      options.emulatedConcurrency,
-      () => buildImages(ctx, arch),
-      {
-        timeoutMs: SLOT_WAIT_MS,
-        pollMs: 500,
-        onWait: () => logger.info(`nx-multiarch: ${options.project}: waiting for an emulated-build slot`),
-      },
-    );
+    const slots = `${options.stateDir}/emulated`;
+    const built = await withSlot(slots, options.emulatedConcurrency, () => buildImages(ctx, todo, arch), {
+      timeoutMs: SLOT_WAIT_MS,
+      pollMs: 500,
+      onWait: () => logger.info(`nx-multiarch: ${options.project}: waiting for a free emulated-build slot`),
+    });
     outcomes.push(...built);
   }
   return outcomes;

@@ -20,6 +20,7 @@ import { appendFailure, commandFields } from '../failure/log';
 import { proxyBuildArgs, proxyEnv } from '../network/proxy';
 import { ociPlatform, type Arch } from '../platform';
 import type { BuildSecrets } from '../secret/build-secrets';
+import { redactArgv } from '../secret/names';
 import type { BuildEnvironment } from './build-environment';
 import { archTag } from './tag';
 
@@ -147,9 +148,37 @@ export function verifyLoaded(local: LocalImage | undefined, ref: string, arch: A
   return local;
 }
 
+function clientEnv(ctx: ProduceContext): Record<string, string | undefined> {
+  // The client fetches registry tokens itself, so it needs the proxies in its environment; secrets come from it too.
+  return { ...process.env, ...proxyEnv(ctx.environment.proxies.client), ...ctx.secrets.env };
+}
+
 /**
- * Builds (or pulls and retags) one image for one platform, unless the earlier build of the same inputs is still
- * where it was put; then proves the result is that platform, in the daemon and in the registry.
+ * The earlier build of one (image, platform), when it can stand in for this one: same Nx task hash, and its image
+ * still where it was put. Otherwise undefined, and `onRefusal` hears why when the inputs were the same.
+ */
+export async function reusableBuild(
+  ctx: ProduceContext,
+  image: { name: string; target?: string },
+  arch: Arch,
+  onRefusal: (why: string) => void,
+): Promise<BuildRecord | undefined> {
+  const started = Date.now();
+  const plan = planImage(ctx, image, arch);
+  const previous = readRecord(plan.recordFile);
+  if (!previous || !ctx.taskHash || previous.taskHash !== ctx.taskHash) return undefined;
+  const found = await find(plan, ctx, clientEnv(ctx));
+  const refusal = reuseRefusal(previous, { ...plan, arch, taskHash: ctx.taskHash }, found);
+  if (refusal) {
+    onRefusal(refusal);
+    return undefined;
+  }
+  return { ...previous, status: 'reused', durationMs: Date.now() - started, finishedAt: new Date().toISOString() };
+}
+
+/**
+ * Builds (or pulls and retags) one image for one platform, then proves the result is that platform, in the daemon
+ * and in the registry, and that it is what this build wrote.
  */
 export async function produceImage(
   ctx: ProduceContext,
@@ -161,8 +190,7 @@ export async function produceImage(
   const { options } = ctx;
   const plan = planImage(ctx, image, arch);
   mkdirSync(options.outputDir, { recursive: true });
-  // The client fetches registry tokens itself, so it needs the proxies in its environment; secrets come from it too.
-  const env = { ...process.env, ...proxyEnv(ctx.environment.proxies.client), ...ctx.secrets.env };
+  const env = clientEnv(ctx);
   const base = {
     project: options.project,
     image: image.name,
@@ -174,18 +202,10 @@ export async function produceImage(
     ...(ctx.taskHash && { taskHash: ctx.taskHash }),
   };
 
-  const previous = readRecord(plan.recordFile);
-  if (previous && ctx.taskHash && previous.taskHash === ctx.taskHash) {
-    const found = await find(plan, ctx, env);
-    const refusal = reuseRefusal(previous, { ...plan, arch, taskHash: ctx.taskHash }, found);
-    if (!refusal) {
-      return { ...previous, status: 'reused', durationMs: Date.now() - started, finishedAt: new Date().toISOString() };
-    }
-    process.stdout.write(`${prefix}inputs unchanged, but building again: ${refusal}\n`);
-  }
-
   const logFile = (attempt: number) =>
     `${options.logDir}/${options.project}/${image.name}-${arch}.attempt-${attempt}.log`;
+  // The exact command, for copying into a terminal: secret-named build args and URL credentials hidden.
+  process.stdout.write(`${prefix}${ctx.mask(redactArgv(['docker', ...plan.argv(false)]).join(' '))}\n`);
   let last: BuildAttemptReport | undefined;
   const run = await runBuild(
     {

@@ -159,6 +159,7 @@ function buildImageTarget(
       envFile: options.envFile,
       envExample: options.envExample,
       ...(Object.keys(options.templateValues).length > 0 && { values: options.templateValues }),
+      ...options.build,
     },
     dependsOn: [
       ...(component.templates.length > 0 ? [RENDER_TARGET] : []),
@@ -174,7 +175,8 @@ function buildImageTarget(
     // `^dockerImage`: a changed foundation changes every dependent's hash (without it a dependent is a cache hit).
     inputs: [IMAGE_INPUT, `^${IMAGE_INPUT}`, { env: 'DOCKER_HOST' }, { env: 'BUILDX_BUILDER' }],
     outputs: ['{workspaceRoot}/dist/images/{projectName}'],
-    // A --load'ed image lives in one daemon only: a cache hit could claim an image that is not there.
+    // A cache hit would claim an image Nx cannot see (the daemon, the registry): the executor reuses a build itself,
+    // only after checking that its image is still there (docs/build.md, "Caching").
     cache: false,
     metadata: {
       description: `${component.upstream ? 'Pull and retag' : 'Build'} ${component.images.map((i) => i.name).join(', ')} for ${component.platforms.join(', ')}${services.length ? `, with ${services.map((s) => s.project).join(', ')} running` : ''}`,

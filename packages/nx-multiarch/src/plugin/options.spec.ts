@@ -14,6 +14,7 @@ describe('normalizePluginOptions', () => {
       templateValues: {},
       builder: {},
       prefetch: {},
+      build: {},
     });
   });
 
@@ -27,6 +28,8 @@ describe('normalizePluginOptions', () => {
     [{ tag: '' }, 'nx.json plugins[nx-multiarch].options: tag: Too small'],
     [{ prefetch: { attempts: 0 } }, 'nx.json plugins[nx-multiarch].options: prefetch.attempts: Too small'],
     [{ prefetch: { attemps: 3 } }, 'nx.json plugins[nx-multiarch].options: prefetch: unknown key(s) attemps'],
+    [{ build: { stallTimeout: 0 } }, 'nx.json plugins[nx-multiarch].options: build.stallTimeout: Too small'],
+    [{ build: { push: true } }, 'nx.json plugins[nx-multiarch].options: build: unknown key(s) push'],
   ])('%j is rejected naming nx.json and the field', (options, message) => {
     expect(() => normalizePluginOptions(options as never)).toThrow(message);
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validate } from '../config/validate';
 import { builderSetupOptionsSchema, type BuilderSetupExecutorSchema } from '../executors/builder-setup/options';
+import { buildSettingsSchema } from '../executors/build-image/options';
 import { prefetchSettingsSchema } from '../executors/prefetch/options';
 import { parsePlatforms, type Arch } from '../platform';
 
@@ -29,6 +30,8 @@ export const pluginOptionsSchema = z
     builder: builderSetupOptionsSchema.partial().default({}),
     /** Retry and parallelism settings of the prefetch target; `false`: builds do not depend on prefetch. */
     prefetch: z.union([z.literal(false), prefetchSettingsSchema]).default({}),
+    /** Retry, timeout and emulation settings of every build-image target (attempts, stallTimeout...). */
+    build: buildSettingsSchema.default({}),
   })
   .strict();
 
