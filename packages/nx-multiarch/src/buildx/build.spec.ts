@@ -71,6 +71,48 @@ describe('buildArgs', () => {
         '--tag', 'demo/api:latest-arm64', '--build-arg', 'MOTD=a b; rm -rf / $(id) "q"', '--load', '/ws/images/api',
       ],
     ],
+    [
+      'secrets in the given order, after build args and before add-host',
+      {
+        buildArgs: { VERSION: '1.0' },
+        secrets: ['id=npm_token,env=NPM_TOKEN', 'id=netrc,src=/ws/.netrc'],
+        addHosts: ['cache-svc:127.0.0.1'],
+      },
+      [
+        'buildx', 'build', '--platform', 'linux/arm64', '--file', '/ws/images/api/Dockerfile',
+        '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
+        '--tag', 'demo/api:latest-arm64', '--build-arg', 'VERSION=1.0',
+        '--secret', 'id=npm_token,env=NPM_TOKEN', '--secret', 'id=netrc,src=/ws/.netrc',
+        '--add-host', 'cache-svc:127.0.0.1', '--load', '/ws/images/api',
+      ],
+    ],
+    [
+      'no cache, load',
+      { noCache: true },
+      [
+        'buildx', 'build', '--platform', 'linux/arm64', '--file', '/ws/images/api/Dockerfile',
+        '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
+        '--tag', 'demo/api:latest-arm64', '--no-cache', '--load', '/ws/images/api',
+      ],
+    ],
+    [
+      'push and load on a named builder: --load before --push, the context last',
+      { builder: 'nx-multiarch', push: true },
+      [
+        'buildx', 'build', '--builder', 'nx-multiarch', '--platform', 'linux/arm64', '--file', '/ws/images/api/Dockerfile',
+        '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
+        '--tag', 'demo/api:latest-arm64', '--load', '--push', '/ws/images/api',
+      ],
+    ],
+    [
+      'noCache false adds nothing',
+      { noCache: false, secrets: [] },
+      [
+        'buildx', 'build', '--platform', 'linux/arm64', '--file', '/ws/images/api/Dockerfile',
+        '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
+        '--tag', 'demo/api:latest-arm64', '--load', '/ws/images/api',
+      ],
+    ],
   ])('%s', (_name, overrides, expected) => {
     expect(buildArgs({ ...base, ...overrides })).toEqual(expected);
   });

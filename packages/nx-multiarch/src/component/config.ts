@@ -65,6 +65,8 @@ export const componentConfigSchema = z
     /** No Dockerfile: pull this upstream image per platform and retag it. */
     upstream: z.string().min(1).optional(),
     buildArgs: z.record(z.string(), z.string()).optional(),
+    /** BuildKit secrets by id: `env:NAME` or `file:path` (workspace-relative); never build args. */
+    secrets: z.record(z.string(), z.string().regex(/^(env|file):.+$/, 'env:NAME or file:path')).optional(),
     /** `host` lets RUN steps reach services on the build machine's loopback. */
     network: z.enum(['default', 'host', 'none']).optional(),
     /** Other `*.tpl` files (relative to this directory) rendered beside themselves before the build. */

@@ -131,7 +131,9 @@ export function verifyPushed(pushed: PushedImage | undefined, ref: string, arch:
   if (digest && pushed.digest !== digest) {
     throw new VerificationError(`${ref} in the registry is ${pushed.digest}, not the ${digest} this build pushed`);
   }
-  if (!pushed.platforms.includes(ociPlatform(arch))) {
+  // arm64 configs may carry the variant (`linux/arm64/v8`).
+  const want = ociPlatform(arch);
+  if (!pushed.platforms.some((platform) => platform === want || platform.startsWith(`${want}/`))) {
     throw new VerificationError(
       `${ref} in the registry is for ${pushed.platforms.join(', ') || 'no platform'}, not ${ociPlatform(arch)}`,
     );

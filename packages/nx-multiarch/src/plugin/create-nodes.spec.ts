@@ -353,6 +353,26 @@ describe('createNodes', () => {
     expect(result.projects?.['.']?.targets?.prefetch?.options).toMatchObject({ attempts: 6, attemptTimeout: 120 });
   });
 
+  it('passes the build settings of the plugin options and the component secrets to build-image', async () => {
+    const context = workspace({
+      'images/a/Dockerfile': 'FROM alpine\n',
+      'images/a/multiarch.json': JSON.stringify({ secrets: { npm_token: 'env:NPM_TOKEN' } }),
+    });
+    const [[, result]] = await infer(
+      ['images/a/Dockerfile', 'images/a/multiarch.json'],
+      { build: { attempts: 5, stallTimeout: 120, emulatedConcurrency: 2 } },
+      context,
+    );
+    const target = result.projects?.['images/a']?.targets?.['build-image'];
+    expect(target?.options).toMatchObject({
+      attempts: 5,
+      stallTimeout: 120,
+      emulatedConcurrency: 2,
+      secrets: { npm_token: 'env:NPM_TOKEN' },
+    });
+    expect(target?.cache).toBe(false);
+  });
+
   it('only takes component files under the components globs', async () => {
     const context = workspace({ 'images/a/Dockerfile': 'FROM alpine\n', 'tools/ci/Dockerfile': 'FROM alpine\n' });
     const results = await infer(['images/a/Dockerfile', 'tools/ci/Dockerfile'], { components: ['images/*'] }, context);

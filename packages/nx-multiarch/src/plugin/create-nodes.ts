@@ -154,6 +154,7 @@ function buildImageTarget(
       ...(options.builder.daemonConfig && { daemonConfig: options.builder.daemonConfig }),
       ...(options.builder.stateDir && { stateDir: options.builder.stateDir }),
       ...(config.buildArgs && { buildArgs: config.buildArgs }),
+      ...(config.secrets && { secrets: config.secrets }),
       ...(config.network && { network: config.network }),
       ...(services.length > 0 && { services }),
       envFile: options.envFile,
