@@ -96,7 +96,7 @@ describe('demo platform', () => {
     it('ran the hub of the same arch, healthy, while worker built, and removed it afterwards', () => {
       const healthy = run.output.indexOf(`hub (${arch}) is healthy`);
       expect(healthy).toBeGreaterThan(-1);
-      expect(run.output.indexOf('building worker')).toBeGreaterThan(healthy);
+      expect(run.output.indexOf(`[worker linux/${arch}] #`)).toBeGreaterThan(healthy);
       const { output } = runImage(`demo/worker:latest-${arch}`, arch);
       // The hub serves only its own arch's index, so this line proves which hub answered.
       expect(output).toContain(`Architecture: ${arch}\nBuilt-On: ${unameMachine(arch)}`);
