@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 
 const REPO = resolve(__dirname, '../..');
 const EXCLUDE = 'worker';
-const NX = [join(REPO, 'node_modules/.bin/nx')];
+const NX = join(REPO, 'node_modules/.bin/nx');
 const NX_ENV = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 
 function run(file: string, args: string[], env = process.env): string {
@@ -56,7 +56,7 @@ function bakeTarget(argv: string[]): BakeTarget {
 /** Projects by dependency level (0: depends on no other component) from Nx's project graph. */
 function levels(projects: string[]): string[][] {
   const file = join(mkdtempSync(join(tmpdir(), 'bench-graph-')), 'graph.json');
-  run(NX[0], ['graph', `--file=${file}`], NX_ENV);
+  run(NX, ['graph', `--file=${file}`], NX_ENV);
   const deps: Record<string, Array<{ target: string }>> = JSON.parse(readFileSync(file, 'utf8')).graph.dependencies;
   const level = (p: string): number =>
     Math.max(-1, ...(deps[p] ?? []).filter((d) => projects.includes(d.target)).map((d) => level(d.target))) + 1;
@@ -86,7 +86,7 @@ function main(): void {
     `--exclude=${EXCLUDE}`,
     '--output-style=static',
   ];
-  const dry = run(NX[0], [...runMany, '--dryRun', '--skip-nx-cache'], NX_ENV);
+  const dry = run(NX, [...runMany, '--dryRun', '--skip-nx-cache'], NX_ENV);
   const builds = [...dry.matchAll(/dry run: \S+ \S+: docker (buildx build .*)$/gm)].map((m) => m[1].split(' '));
   const byProject = new Map<string, BakeTarget[]>();
   for (const argv of builds) {
@@ -108,7 +108,7 @@ function main(): void {
   });
   const images = builds.flatMap((argv) => bakeTarget(argv).tags);
   const bake = () => files.forEach((file) => run('docker', ['buildx', 'bake', '--progress', 'plain', '-f', file]));
-  const nx = () => run(NX[0], runMany, NX_ENV);
+  const nx = () => run(NX, runMany, NX_ENV);
 
   console.log(
     `${builds.length} builds (${byProject.size} components, 2 platforms) in ${waves.length} levels: ${waves.map((w) => w.join(' ')).join(' | ')}`,

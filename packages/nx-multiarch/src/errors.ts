@@ -1,3 +1,5 @@
+import type { FailureKind } from './failure/classify';
+
 /** Base of every error the plugin expects and reports itself (anything else is a bug and is rethrown). */
 export class PluginError extends Error {
   override name = 'PluginError';
@@ -37,17 +39,17 @@ export class VerificationError extends PluginError {
   override name = 'VerificationError';
 }
 
-/** A build that failed for good: what the last attempt was, for the task's result line. */
+/** A build that failed for good, with its last attempt (class, step, log) for the task's result line. */
 export class BuildFailedError extends PluginError {
   override name = 'BuildFailedError';
   constructor(
     message: string,
-    readonly attempts: number,
-    readonly kind: string,
-    readonly failureClass: 'transient' | 'permanent',
-    readonly evidence: string,
-    readonly step?: string,
-    readonly logFile?: string,
+    readonly last: {
+      attempt: number;
+      failure: { class: 'transient' | 'permanent'; kind: FailureKind; evidence: string };
+      step?: string;
+      logFile?: string;
+    },
   ) {
     super(message);
   }

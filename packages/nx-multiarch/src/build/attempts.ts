@@ -2,10 +2,10 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { failedStep } from '../buildx/progress';
 import { CommandError } from '../errors';
 import { type Classification, classifyFailure } from '../failure/classify';
-import { run, type RunOptions, type RunResult } from '../process/exec';
+import { run, type Runner, type RunResult } from '../process/exec';
 import { type AttemptFailure, type RetryPolicy, withRetries } from '../retry/policy';
 
-export type Runner = (file: string, args: readonly string[], options: RunOptions) => Promise<RunResult>;
+export type { Runner };
 
 export interface BuildAttemptSettings {
   /** docker argv of an attempt; `noCache` once a failure pointed at a corrupt cache. */

@@ -20,19 +20,20 @@ function report(outcome: BuildOutcome): BuildOutcome {
 }
 
 function failureOf(ctx: ProduceContext, image: Image, arch: Arch, error: PluginError, started: number): BuildFailure {
-  const failed = error instanceof BuildFailedError ? error : undefined;
+  const last = error instanceof BuildFailedError ? error.last : undefined;
+  const failure: BuildFailure['failure'] = last?.failure ?? {
+    class: 'permanent',
+    kind: 'unknown',
+    evidence: error.message.split('\n')[0],
+  };
   return {
     project: ctx.options.project,
     image: image.name,
     platform: ociPlatform(arch),
-    attempts: failed?.attempts ?? 1,
-    failure: {
-      class: failed?.failureClass ?? 'permanent',
-      kind: (failed?.kind ?? 'unknown') as BuildFailure['failure']['kind'],
-      evidence: ctx.mask(failed?.evidence ?? error.message.split('\n')[0]),
-    },
-    ...(failed?.step && { step: failed.step }),
-    ...(failed?.logFile && { logFile: failed.logFile }),
+    attempts: last?.attempt ?? 1,
+    failure: { ...failure, evidence: ctx.mask(failure.evidence) },
+    ...(last?.step && { step: last.step }),
+    ...(last?.logFile && { logFile: last.logFile }),
     message: ctx.mask(error.message),
     durationMs: Date.now() - started,
   };

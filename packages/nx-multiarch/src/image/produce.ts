@@ -229,8 +229,7 @@ export async function produceImage(
     },
   ).catch((error: unknown) => {
     if (!last || !(error instanceof PluginError)) throw error;
-    const { failure, attempt, step, logFile: file } = last;
-    throw new BuildFailedError(error.message, attempt, failure.kind, failure.class, failure.evidence, step, file);
+    throw new BuildFailedError(error.message, last);
   });
 
   let imageId: string | undefined;
@@ -270,15 +269,7 @@ export async function produceImage(
       logFile: run.logFile,
     };
     appendFailure(options.stateDir, buildFailureRecord(report, base));
-    throw new BuildFailedError(
-      error.message,
-      run.attempts,
-      'verification',
-      'permanent',
-      error.message,
-      undefined,
-      run.logFile,
-    );
+    throw new BuildFailedError(error.message, report);
   }
   const counts = stepCounts(run.result.all);
   const record: BuildRecord = {

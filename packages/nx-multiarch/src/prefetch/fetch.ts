@@ -5,7 +5,7 @@ import { inspectImageArgs, type LocalImage, parseImageInspect, pullImageArgs } f
 import { CommandError, VerificationError } from '../errors';
 import { type Classification, classifyFailure } from '../failure/classify';
 import { commandFields, type FailureRecord } from '../failure/log';
-import { run, type RunOptions, type RunResult } from '../process/exec';
+import { run, type Runner } from '../process/exec';
 import { type Arch, ociPlatform } from '../platform';
 import { type AttemptFailure, type RetryPolicy, withRetries } from '../retry/policy';
 import { mapBounded } from '../task/pool';
@@ -13,7 +13,7 @@ import { byImage, type PrefetchItem } from './plan';
 import { type PrefetchRecord, recordKey } from './record';
 import { type WarmTarget, warmBuildArgs, warmDockerfile, warmResult } from './warm';
 
-export type Runner = (file: string, args: readonly string[], options: RunOptions) => Promise<RunResult>;
+export type { Runner };
 
 export interface PrefetchSettings {
   target: WarmTarget;
