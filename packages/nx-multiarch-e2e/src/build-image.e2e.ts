@@ -222,8 +222,8 @@ describe('build-image in a workspace of its own', () => {
     const secret = 'tok-5up3r-s3cr3t-value';
     const root = tempWorkspace({
       '.env': `api_token=${secret}\n`,
-      'images/withsecret/Dockerfile':
-        'FROM alpine:3.20\nRUN --mount=type=secret,id=api_token echo "token is $(cat /run/secrets/api_token)" && test -s /run/secrets/api_token\n',
+      // A fresh step every run: a secret is not part of the cache key, and BuildKit's cache outlives the workspace.
+      'images/withsecret/Dockerfile': `FROM alpine:3.20\nRUN --mount=type=secret,id=api_token echo ${Date.now()} && echo "token is $(cat /run/secrets/api_token)" && test -s /run/secrets/api_token\n`,
     });
     docker(['image', 'rm', '-f', 'withsecret:latest-amd64']);
     const dry = nx(['run', 'withsecret:build-image', '--platform=amd64', '--dryRun'], root);
