@@ -52,6 +52,8 @@ const pushed = (digest = DIGEST): PushedImage => ({
   digest,
   mediaType: 'application/vnd.oci.image.manifest.v1+json',
   platforms: ['linux/arm64'],
+  entries: [],
+  attestations: 0,
 });
 
 const everything: Found = { local: local(), pushed: pushed() };

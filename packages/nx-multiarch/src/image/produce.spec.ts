@@ -53,6 +53,8 @@ describe('verifyPushed', () => {
     digest: 'sha256:41567611d8684ea9c4a1171880cbe40d6bd413421c02b615568027e6e7cdd0f1',
     mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
     platforms: ['linux/arm64'],
+    entries: [],
+    attestations: 0,
   };
 
   it('fails when the registry does not have the tag', () => {
@@ -203,7 +205,14 @@ describe('verifyPushed with a variant', () => {
   it('accepts linux/arm64/v8 for arm64', () => {
     expect(() =>
       verifyPushed(
-        { name: 'r/x:1', digest: 'sha256:a', mediaType: 'm', platforms: ['linux/arm64/v8'] },
+        {
+          name: 'r/x:1',
+          digest: 'sha256:a',
+          mediaType: 'm',
+          platforms: ['linux/arm64/v8'],
+          entries: [],
+          attestations: 0,
+        },
         'r/x:1',
         'arm64',
         'sha256:a',

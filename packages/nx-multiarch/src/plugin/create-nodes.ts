@@ -28,7 +28,11 @@ export const BUILDER_SETUP_EXECUTOR = 'nx-multiarch:builder-setup';
 export const DIAGNOSE_EXECUTOR = 'nx-multiarch:diagnose';
 export const RENDER_EXECUTOR = 'nx-multiarch:render';
 export const PREFETCH_EXECUTOR = 'nx-multiarch:prefetch';
+export const MANIFEST_EXECUTOR = 'nx-multiarch:manifest';
 export const PREFETCH_TARGET = 'prefetch';
+/** build-image with --push, into its own output directory: what manifest publishes from. */
+export const PUSH_TARGET = 'push-image';
+export const MANIFEST_TARGET = 'manifest';
 export const RENDER_TARGET = 'render';
 /** Tag of the workspace-level project that holds builder-setup (and later diagnose, report). */
 export const WORKSPACE_TAG = 'nx-multiarch:workspace';
@@ -131,11 +135,14 @@ function renderTarget(
   };
 }
 
+/** build-image (loaded into the daemon), or push-image (pushed too, recorded apart for manifest). */
 function buildImageTarget(
   component: Component,
   options: NormalizedPluginOptions,
   byName: Catalog,
+  target: string,
 ): TargetConfiguration {
+  const push = target === PUSH_TARGET;
   const source = component.dockerfile
     ? { context: component.root, dockerfile: component.dockerfile }
     : { upstream: component.upstream };
@@ -161,11 +168,12 @@ function buildImageTarget(
       envExample: options.envExample,
       ...(Object.keys(options.templateValues).length > 0 && { values: options.templateValues }),
       ...options.build,
+      ...(push && { push: true, outputPath: `dist/pushed/${component.name}` }),
     },
     dependsOn: [
       ...(component.templates.length > 0 ? [RENDER_TARGET] : []),
       // `params: forward` passes --platform on to the images (and services) this one is built from.
-      { target: options.buildTargetName, dependencies: true, params: 'forward' },
+      { target, dependencies: true, params: 'forward' },
       // Every build uses the one builder that builder-setup prepared.
       { target: 'builder-setup', projects: `tag:${WORKSPACE_TAG}`, params: 'ignore' },
       // One prefetch task per run warms the base images of every build in it (--platform, --dryRun forwarded).
@@ -175,12 +183,39 @@ function buildImageTarget(
     ],
     // `^dockerImage`: a changed foundation changes every dependent's hash (without it a dependent is a cache hit).
     inputs: [IMAGE_INPUT, `^${IMAGE_INPUT}`, { env: 'DOCKER_HOST' }, { env: 'BUILDX_BUILDER' }],
-    outputs: ['{workspaceRoot}/dist/images/{projectName}'],
+    outputs: [push ? '{workspaceRoot}/dist/pushed/{projectName}' : '{workspaceRoot}/dist/images/{projectName}'],
     // A cache hit would claim an image Nx cannot see (the daemon, the registry): the executor reuses a build itself,
     // only after checking that its image is still there (docs/build.md, "Caching").
     cache: false,
     metadata: {
-      description: `${component.upstream ? 'Pull and retag' : 'Build'} ${component.images.map((i) => i.name).join(', ')} for ${component.platforms.join(', ')}${services.length ? `, with ${services.map((s) => s.project).join(', ')} running` : ''}`,
+      description: `${component.upstream ? 'Pull and retag' : 'Build'} ${component.images.map((i) => i.name).join(', ')} for ${component.platforms.join(', ')}${services.length ? `, with ${services.map((s) => s.project).join(', ')} running` : ''}${push ? ', and push each platform as <tag>-<arch>' : ''}`,
+      technologies: ['docker'],
+    },
+  };
+}
+
+function manifestTarget(component: Component, options: NormalizedPluginOptions): TargetConfiguration {
+  return {
+    executor: MANIFEST_EXECUTOR,
+    options: {
+      platforms: component.platforms.join(','),
+      images: component.images,
+      registry: component.naming.registry,
+      imagePrefix: component.naming.imagePrefix,
+      tag: component.naming.tag,
+      ...(component.extraTags.length > 0 && { tags: component.extraTags }),
+      pushedPath: `dist/pushed/${component.name}`,
+      ...(options.builder.stateDir && { stateDir: options.builder.stateDir }),
+      ...(options.builder.daemonConfig && { daemonConfig: options.builder.daemonConfig }),
+      ...options.manifest,
+    },
+    // --platform, --tags and --dryRun reach push-image as well.
+    dependsOn: [{ target: PUSH_TARGET, params: 'forward' }],
+    outputs: ['{workspaceRoot}/dist/manifests/{projectName}'],
+    // The registry is not an Nx output: the executor checks it every time and changes nothing when nothing changed.
+    cache: false,
+    metadata: {
+      description: `Publish ${component.images.map((i) => i.name).join(', ')} as multi-arch image(s) of ${component.platforms.join(', ')}, verified in the registry`,
       technologies: ['docker'],
     },
   };
@@ -195,7 +230,9 @@ function componentNode(
   checkAfter(component, byName);
   const targets: Record<string, TargetConfiguration> = {};
   if (component.templates.length > 0) targets[RENDER_TARGET] = renderTarget(component, options, context.workspaceRoot);
-  targets[options.buildTargetName] = buildImageTarget(component, options, byName);
+  targets[options.buildTargetName] = buildImageTarget(component, options, byName, options.buildTargetName);
+  targets[PUSH_TARGET] = buildImageTarget(component, options, byName, PUSH_TARGET);
+  targets[MANIFEST_TARGET] = manifestTarget(component, options);
   return {
     projects: {
       [component.root]: {

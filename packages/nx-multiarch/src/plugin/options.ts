@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { validate } from '../config/validate';
 import { builderSetupOptionsSchema, type BuilderSetupExecutorSchema } from '../executors/builder-setup/options';
 import { buildSettingsSchema } from '../executors/build-image/options';
+import { manifestSettingsSchema } from '../executors/manifest/options';
 import { prefetchSettingsSchema } from '../executors/prefetch/options';
 import { parsePlatforms, type Arch } from '../platform';
 
@@ -32,6 +33,8 @@ export const pluginOptionsSchema = z
     prefetch: z.union([z.literal(false), prefetchSettingsSchema]).default({}),
     /** Retry, timeout and emulation settings of every build-image target (attempts, stallTimeout...). */
     build: buildSettingsSchema.default({}),
+    /** Partial indexes, retry and timeout settings of every manifest target. */
+    manifest: manifestSettingsSchema.default({}),
   })
   .strict();
 

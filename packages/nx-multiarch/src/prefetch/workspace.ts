@@ -18,10 +18,10 @@ export interface WorkspacePrefetchRequest {
   buildArch: Arch;
 }
 
-/** Which components this run builds: the projects of `buildTarget` tasks in its task graph, if there are any. */
-export function projectsInRun(context: ExecutorContext, buildTarget: string): string[] | undefined {
+/** Which components this run builds: the projects of build (or push) tasks in its task graph, if there are any. */
+export function projectsInRun(context: ExecutorContext, buildTargets: readonly string[]): string[] | undefined {
   const projects = Object.values(context.taskGraph?.tasks ?? {})
-    .filter((task) => task.target.target === buildTarget)
+    .filter((task) => buildTargets.includes(task.target.target))
     .map((task) => task.target.project);
   return projects.length > 0 ? [...new Set(projects)].sort() : undefined;
 }

@@ -9,6 +9,14 @@ import { ARCHES, type Arch, parsePlatforms } from '../../platform';
 import type { RetryPolicy } from '../../retry/policy';
 import { DEFAULT_STATE_DIR } from '../../state/builder-state';
 
+/** More tags: a list, or one string with commas (`--tags=1.4,sha-3f2a1c` on the command line). */
+export const extraTagsSchema = z.union([z.string(), z.array(z.string())]).default([]);
+
+export function splitTags(tags: string | readonly string[]): string[] {
+  const list = (typeof tags === 'string' ? [tags] : tags).flatMap((t) => t.split(',')).map((t) => t.trim());
+  return [...new Set(list.filter(Boolean))];
+}
+
 // The one source of the executor's options: schema.d.ts derives from it, and a spec checks schema.json against it.
 export const buildImageOptionsSchema = z
   .object({
@@ -20,7 +28,7 @@ export const buildImageOptionsSchema = z
     registry: z.string().default(''),
     imagePrefix: z.string().default(''),
     tag: z.string().default('latest'),
-    tags: z.array(z.string()).default([]),
+    tags: extraTagsSchema,
     buildArgs: z.record(z.string(), z.string()).default({}),
     network: z.enum(['default', 'host', 'none']).optional(),
     load: z.boolean().default(true),
@@ -154,7 +162,7 @@ export function normalizeBuildImageOptions(
     source: buildSource,
     images: o.images,
     naming: { registry: o.registry, imagePrefix: o.imagePrefix, tag: o.tag },
-    extraTags: o.tags,
+    extraTags: splitTags(o.tags),
     buildArgs: o.buildArgs,
     ...(o.network && { network: o.network }),
     load: o.load,

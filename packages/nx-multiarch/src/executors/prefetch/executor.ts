@@ -9,6 +9,7 @@ import { readPrefetchRecord, recordKey, updatePrefetchRecord } from '../../prefe
 import { describeAttempt, describePlan, summarizePrefetch } from '../../prefetch/summary';
 import { describeTarget, warmTargetOf } from '../../prefetch/warm';
 import { componentRoots, planWorkspacePrefetch, projectsInRun } from '../../prefetch/workspace';
+import { PUSH_TARGET } from '../../plugin/create-nodes';
 import { readBuilderState } from '../../state/builder-state';
 import { normalizePrefetchOptions, type PrefetchExecutorSchema } from './options';
 
@@ -19,7 +20,7 @@ export default async function prefetchExecutor(
   const project = context.projectName ?? 'workspace';
   try {
     const o = normalizePrefetchOptions(options, context.root);
-    const projects = o.projects ?? projectsInRun(context, o.buildTargetName);
+    const projects = o.projects ?? projectsInRun(context, [o.buildTargetName, PUSH_TARGET]);
     const plan = planWorkspacePrefetch(context.root, componentRoots(context), {
       ...(projects && { projects }),
       platforms: o.platforms,

@@ -1,0 +1,89 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { imagetoolsCreateArgs } from '../../buildx/imagetools';
+import { readClientProxies } from '../../docker/client-config';
+import { daemonConfigSearch, readDaemonConfig } from '../../docker/daemon-config';
+import { PluginError } from '../../errors';
+import { appendFailure } from '../../failure/log';
+import {
+  archSources,
+  type ManifestContext,
+  manifestLine,
+  manifestTags,
+  publishManifest,
+  sourceRefs,
+  writeManifestRecord,
+} from '../../manifest/publish';
+import { proxiesFromEnv, proxyEnv, redactText, resolveProxies } from '../../network/proxy';
+import { run } from '../../process/exec';
+import { DEFAULT_STATE_DIR, readBuilderState } from '../../state/builder-state';
+import { type ManifestExecutorSchema, type NormalizedManifestOptions, normalizeManifestOptions } from './options';
+
+function registryEnv(o: NormalizedManifestOptions): Record<string, string | undefined> {
+  // imagetools talks to the registry from this process: it needs the proxies in its environment.
+  const env = process.env;
+  const proxies = resolveProxies({
+    daemon: readDaemonConfig(daemonConfigSearch(o.daemonConfig, env)).proxies,
+    clientConfig: readClientProxies(env, env.HOME ?? homedir()),
+    env: proxiesFromEnv(env),
+  });
+  return { ...env, ...proxyEnv(proxies.client) };
+}
+
+export default async function manifestExecutor(
+  options: ManifestExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const project = context.projectName ?? 'unknown';
+  let failed = false;
+  const fail = (error: PluginError, image?: string) => {
+    failed = true;
+    const message = redactText(error.message);
+    logger.error(`nx-multiarch: ✖ ${project}${image ? ` ${image}` : ''} FAILED: ${message}`);
+    appendFailure(resolve(context.root, options.stateDir ?? DEFAULT_STATE_DIR), {
+      time: new Date().toISOString(),
+      operation: 'manifest',
+      project,
+      ...(image && { image }),
+      attempt: 1,
+      class: 'permanent',
+      kind: error.name === 'ConfigError' ? 'config' : error.name === 'VerificationError' ? 'verification' : 'not-found',
+      evidence: message.split('\n')[0],
+      message,
+    });
+  };
+  try {
+    const o = normalizeManifestOptions(options, project, context.root);
+    const builder = readBuilderState(o.stateDir)?.name;
+    if (o.dryRun) {
+      for (const { name } of o.images) {
+        const argv = imagetoolsCreateArgs(manifestTags(o, name), sourceRefs(o, name, archSources(o, name)), builder);
+        logger.info(`nx-multiarch: dry run: ${name}: docker ${argv.join(' ')}`);
+      }
+      return { success: true };
+    }
+    const ctx: ManifestContext = {
+      options: o,
+      ...(builder && { builder }),
+      runner: run,
+      env: registryEnv(o),
+      log: (line) => logger.info(`nx-multiarch: ${project}: ${line}`),
+      warn: (line) => logger.warn(`nx-multiarch: ${project}: ${line}`),
+    };
+    for (const { name } of o.images) {
+      try {
+        const record = await publishManifest(ctx, name);
+        writeManifestRecord(o.outputDir, record);
+        logger.info(`nx-multiarch: ${manifestLine(record)}`);
+      } catch (error) {
+        if (!(error instanceof PluginError)) throw error;
+        fail(error, name);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof PluginError)) throw error;
+    fail(error);
+  }
+  return { success: !failed };
+}
