@@ -28,3 +28,8 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, source:
   if (!parsed.success) throw configErrorFromZod(source, parsed.error);
   return parsed.data;
 }
+
+/** The options without `keys`: flags another target forwarded that this one has no use for. */
+export function omitKeys<T extends object>(options: T, keys: readonly string[]): T {
+  return Object.fromEntries(Object.entries(options).filter(([key]) => !keys.includes(key))) as T;
+}

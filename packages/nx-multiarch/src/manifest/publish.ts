@@ -35,7 +35,7 @@ export function archSources(options: NormalizedManifestOptions, image: string): 
     const ref = archTag(options.naming, image, arch);
     const recordFile = recordPath(options.pushedDir, image, arch);
     const record = readRecord(recordFile);
-    if (!record) return { arch, ref, recordFile, absent: `no pushed build recorded (${recordFile})` };
+    if (!record) return { arch, ref, recordFile, absent: `no record: ${recordFile}` };
     if (record.ref !== ref) return { arch, ref, recordFile, absent: `${recordFile} is about ${record.ref}` };
     if (!record.pushed || !record.digest) return { arch, ref, recordFile, absent: `${recordFile}: not pushed` };
     return { arch, ref, recordFile, digest: record.digest };
@@ -113,14 +113,20 @@ function logAttempt(ctx: ManifestContext, image: string, argv: string[], report:
   }
 }
 
-/** Runs one docker command against the registry, retrying what the classifier calls transient. */
-async function registry(ctx: ManifestContext, image: string, args: string[], echo = false): Promise<string> {
+/**
+ * Runs one docker command against the registry, retrying what the classifier calls transient. A lookup's not-found
+ * is an answer, not a failure: it is not logged.
+ */
+async function registry(ctx: ManifestContext, image: string, args: string[], lookup = false): Promise<string> {
   const { options } = ctx;
   const result = await withRetries(
-    () => ctx.runner('docker', args, { timeoutMs: options.timeoutMs, env: ctx.env, echo, prefix: `[${image}] ` }),
+    () =>
+      ctx.runner('docker', args, { timeoutMs: options.timeoutMs, env: ctx.env, echo: !lookup, prefix: `[${image}] ` }),
     classifyRegistryError,
     options.policy,
-    (report) => logAttempt(ctx, image, ['docker', ...args], report),
+    (report) => {
+      if (!(lookup && report.failure.kind === 'not-found')) logAttempt(ctx, image, ['docker', ...args], report);
+    },
     ctx.sleep,
   );
   return result.stdout;
@@ -129,7 +135,7 @@ async function registry(ctx: ManifestContext, image: string, args: string[], ech
 /** The manifest (or index) a reference names in the registry; undefined when the registry says it has none. */
 async function inspect(ctx: ManifestContext, ref: string): Promise<PushedImage | undefined> {
   try {
-    return parsePushedImage(await registry(ctx, ref, imagetoolsInspectArgs(ref, ctx.builder)), ref);
+    return parsePushedImage(await registry(ctx, ref, imagetoolsInspectArgs(ref, ctx.builder), true), ref);
   } catch (error) {
     if (classifyRegistryError(error).kind === 'not-found') return undefined;
     throw error;
@@ -151,10 +157,9 @@ async function readBack(ctx: ManifestContext, ref: string, expected: readonly Ex
 }
 
 function missingMessage(options: NormalizedManifestOptions, missing: ArchSource[]): string {
-  const platforms = missing.map((s) => ociPlatform(s.arch)).join(', ');
   const notBuilt = missing.filter((s) => !options.builtNow.includes(s.arch)).map((s) => s.arch);
   return (
-    `no pushed ${platforms} image: ${missing.map((s) => `${ociPlatform(s.arch)}: ${s.absent}`).join('; ')}. ` +
+    `the index needs ${missing.map((s) => `${ociPlatform(s.arch)}, which was not pushed (${s.absent})`).join('; ')}. ` +
     `Fix: nx run ${options.project}:push-image --platform=${missing.map((s) => s.arch).join(',')}` +
     (notBuilt.length > 0 ? ` (this run built only ${options.builtNow.join(',')}: --platform)` : '') +
     (options.partial ? '' : ', or allow an index without it: --partial')
@@ -197,7 +202,7 @@ export async function publishManifest(ctx: ManifestContext, image: string): Prom
   if (stale.length > 0) {
     const create = imagetoolsCreateArgs(stale, sourceRefs(options, image, present), ctx.builder);
     ctx.log(`docker ${create.join(' ')}`);
-    await registry(ctx, stale[0], create, true);
+    await registry(ctx, stale[0], create);
   }
   const published = [];
   for (const tag of tags) published.push(await readBack(ctx, tag, expected));

@@ -1,21 +1,13 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { validate } from '../../config/validate';
+import { omitKeys, validate } from '../../config/validate';
 import { ConfigError } from '../../errors';
 import type { EnvFiles } from '../../env/workspace-env';
-import type { ImageNaming } from '../../image/tag';
+import { extraTagsSchema, type ImageNaming, splitTags } from '../../image/tag';
 import type { ServiceSpec } from '../../service/spec';
 import { ARCHES, type Arch, parsePlatforms } from '../../platform';
 import type { RetryPolicy } from '../../retry/policy';
 import { DEFAULT_STATE_DIR } from '../../state/builder-state';
-
-/** More tags: a list, or one string with commas (`--tags=1.4,sha-3f2a1c` on the command line). */
-export const extraTagsSchema = z.union([z.string(), z.array(z.string())]).default([]);
-
-export function splitTags(tags: string | readonly string[]): string[] {
-  const list = (typeof tags === 'string' ? [tags] : tags).flatMap((t) => t.split(',')).map((t) => t.trim());
-  return [...new Set(list.filter(Boolean))];
-}
 
 // The one source of the executor's options: schema.d.ts derives from it, and a spec checks schema.json against it.
 export const buildImageOptionsSchema = z
@@ -71,6 +63,12 @@ export const buildImageOptionsSchema = z
   .strict();
 
 export type BuildImageExecutorSchema = z.input<typeof buildImageOptionsSchema>;
+
+/**
+ * Flags of the manifest target that are not build options: `nx run x:manifest --partial` forwards them to push-image
+ * (params: forward), which ignores them. Any other unknown option is still an error. A spec keeps this list exact.
+ */
+export const MANIFEST_ONLY_OPTIONS = ['partial', 'platforms', 'pushedPath', 'verifyTimeout'] as const;
 
 /** The retry, timeout and emulation settings a user may set for every inferred build (plugin option `build`). */
 export const buildSettingsSchema = buildImageOptionsSchema
@@ -134,7 +132,7 @@ export function normalizeBuildImageOptions(
   workspaceRoot: string,
 ): NormalizedBuildImageOptions {
   const source = `project ${project}, target build-image`;
-  const o = validate(buildImageOptionsSchema, options, source);
+  const o = validate(buildImageOptionsSchema, omitKeys(options, MANIFEST_ONLY_OPTIONS), source);
   if (!o.load && !o.push) {
     throw new ConfigError(source, 'load/push', 'both are false, so the image would be thrown away', 'set load or push');
   }

@@ -4,10 +4,11 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { imagetoolsCreateArgs } from '../../buildx/imagetools';
 import { readClientProxies } from '../../docker/client-config';
 import { daemonConfigSearch, readDaemonConfig } from '../../docker/daemon-config';
-import { PluginError } from '../../errors';
-import { appendFailure } from '../../failure/log';
+import { CommandError, ConfigError, PluginError, VerificationError } from '../../errors';
+import { appendFailure, commandFields, type FailureRecord } from '../../failure/log';
 import {
   archSources,
+  classifyRegistryError,
   type ManifestContext,
   manifestLine,
   manifestTags,
@@ -19,6 +20,14 @@ import { proxiesFromEnv, proxyEnv, redactText, resolveProxies } from '../../netw
 import { run } from '../../process/exec';
 import { DEFAULT_STATE_DIR, readBuilderState } from '../../state/builder-state';
 import { type ManifestExecutorSchema, type NormalizedManifestOptions, normalizeManifestOptions } from './options';
+
+/** A registry command's own class (it was retried as far as it deserved); otherwise what the plugin found wrong. */
+function finalFailure(error: PluginError): Pick<FailureRecord, 'class' | 'kind' | 'evidence'> {
+  if (error instanceof CommandError) return classifyRegistryError(error);
+  const kind =
+    error instanceof ConfigError ? 'config' : error instanceof VerificationError ? 'verification' : 'not-found';
+  return { class: 'permanent', kind, evidence: redactText(error.message.split('\n')[0]) };
+}
 
 function registryEnv(o: NormalizedManifestOptions): Record<string, string | undefined> {
   // imagetools talks to the registry from this process: it needs the proxies in its environment.
@@ -37,19 +46,18 @@ export default async function manifestExecutor(
 ): Promise<{ success: boolean }> {
   const project = context.projectName ?? 'unknown';
   let failed = false;
-  const fail = (error: PluginError, image?: string) => {
+  const fail = (error: PluginError, ref?: string) => {
     failed = true;
     const message = redactText(error.message);
-    logger.error(`nx-multiarch: ✖ ${project}${image ? ` ${image}` : ''} FAILED: ${message}`);
+    logger.error(`nx-multiarch: ✖ ${ref ?? project} FAILED: ${message}`);
     appendFailure(resolve(context.root, options.stateDir ?? DEFAULT_STATE_DIR), {
       time: new Date().toISOString(),
       operation: 'manifest',
       project,
-      ...(image && { image }),
+      ...(ref && { image: ref }),
       attempt: 1,
-      class: 'permanent',
-      kind: error.name === 'ConfigError' ? 'config' : error.name === 'VerificationError' ? 'verification' : 'not-found',
-      evidence: message.split('\n')[0],
+      ...finalFailure(error),
+      ...commandFields(error),
       message,
     });
   };
@@ -78,7 +86,7 @@ export default async function manifestExecutor(
         logger.info(`nx-multiarch: ${manifestLine(record)}`);
       } catch (error) {
         if (!(error instanceof PluginError)) throw error;
-        fail(error, name);
+        fail(error, manifestTags(o, name)[0]);
       }
     }
   } catch (error) {

@@ -1,11 +1,11 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { validate } from '../../config/validate';
-import type { ImageNaming } from '../../image/tag';
+import { omitKeys, validate } from '../../config/validate';
+import { extraTagsSchema, type ImageNaming, splitTags } from '../../image/tag';
 import { type Arch, parsePlatforms } from '../../platform';
 import type { RetryPolicy } from '../../retry/policy';
 import { DEFAULT_STATE_DIR } from '../../state/builder-state';
-import { extraTagsSchema, splitTags } from '../build-image/options';
+import { buildImageOptionsSchema } from '../build-image/options';
 
 // The one source of the executor's options: schema.d.ts derives from it, and a spec checks schema.json against it.
 export const manifestOptionsSchema = z
@@ -33,6 +33,11 @@ export const manifestOptionsSchema = z
   .strict();
 
 export type ManifestExecutorSchema = z.input<typeof manifestOptionsSchema>;
+
+// Build flags given to `nx run x:manifest` are for push-image (forwarded to it); here they are ignored.
+const BUILD_ONLY_OPTIONS = Object.keys(buildImageOptionsSchema.shape).filter(
+  (key) => !(key in manifestOptionsSchema.shape),
+);
 
 /** What a user may set for every inferred manifest target (plugin option `manifest`). */
 export const manifestSettingsSchema = manifestOptionsSchema
@@ -79,7 +84,7 @@ export function normalizeManifestOptions(
   workspaceRoot: string,
 ): NormalizedManifestOptions {
   const source = `project ${project}, target manifest`;
-  const o = validate(manifestOptionsSchema, options, source);
+  const o = validate(manifestOptionsSchema, omitKeys(options, BUILD_ONLY_OPTIONS), source);
   const resolve = (path: string) => (isAbsolute(path) ? path : join(workspaceRoot, path));
   const platforms = parsePlatforms(o.platforms, source, 'platforms');
   return {
