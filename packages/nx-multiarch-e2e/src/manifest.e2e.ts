@@ -124,6 +124,20 @@ describe('manifest: the demo published as multi-arch images', () => {
     }
   });
 
+  it('--dryRun prints the imagetools command, from the recorded digests, and publishes nothing', async () => {
+    const { status, output } = nx(['run', 'api:manifest', '--dryRun', '--tags=dry-run-only'], root);
+    expect(status).toBe(0);
+    const repository = `${REGISTRY}/${PREFIX}api`;
+    const [amd64, arm64] = ARCHES.map((arch) => readJson(pushedRecord(root, 'api', arch)).digest);
+    expect(output).toContain(
+      `dry run: api: docker buildx imagetools create --builder default --tag ${repository}:latest ` +
+        `--tag ${repository}:dry-run-only ${repository}@${amd64} ${repository}@${arm64}`,
+    );
+    // push-image got --dryRun too: nothing was built.
+    expect(output).toMatch(/dry run: api linux\/arm64: docker buildx build /);
+    expect(await getManifest(`${PREFIX}api`, 'dry-run-only')).toBeUndefined();
+  });
+
   it('fails naming the platform that was not pushed, publishes nothing, and --partial publishes the rest', async () => {
     const repository = `${PREFIX}lonely`;
     mkdirSync(join(root, 'packages/demo/lonely'));

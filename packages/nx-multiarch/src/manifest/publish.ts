@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readRecord, recordPath } from '../build/record';
 import { imagetoolsCreateArgs, imagetoolsInspectArgs, parsePushedImage, type PushedImage } from '../buildx/imagetools';
-import { CommandError, PluginError, VerificationError } from '../errors';
+import { CommandError, ConfigError, PluginError, VerificationError } from '../errors';
 import type { NormalizedManifestOptions } from '../executors/manifest/options';
 import { type Classification, classifyFailure } from '../failure/classify';
-import { appendFailure, commandFields } from '../failure/log';
+import { appendFailure, commandFields, type FailureRecord } from '../failure/log';
+import { redactText } from '../network/proxy';
 import { archTag, imageRepository } from '../image/tag';
 import { type Arch, ociPlatform } from '../platform';
 import type { Runner } from '../process/exec';
@@ -85,6 +86,14 @@ export function classifyRegistryError(error: unknown): Classification {
     return classifyFailure(error.outputTail, { operation: 'manifest', timedOut: error.timedOut });
   }
   return { class: 'permanent', kind: 'unknown', evidence: error instanceof Error ? error.message : String(error) };
+}
+
+/** A registry command's own class (it was retried as far as it deserved); otherwise what the plugin found wrong. */
+export function manifestFailure(error: PluginError): Pick<FailureRecord, 'class' | 'kind' | 'evidence'> {
+  if (error instanceof CommandError) return classifyRegistryError(error);
+  const kind =
+    error instanceof ConfigError ? 'config' : error instanceof VerificationError ? 'verification' : 'not-found';
+  return { class: 'permanent', kind, evidence: redactText(error.message.split('\n')[0]) };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

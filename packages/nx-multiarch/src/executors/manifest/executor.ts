@@ -4,11 +4,11 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { imagetoolsCreateArgs } from '../../buildx/imagetools';
 import { readClientProxies } from '../../docker/client-config';
 import { daemonConfigSearch, readDaemonConfig } from '../../docker/daemon-config';
-import { CommandError, ConfigError, PluginError, VerificationError } from '../../errors';
-import { appendFailure, commandFields, type FailureRecord } from '../../failure/log';
+import { PluginError } from '../../errors';
+import { appendFailure, commandFields } from '../../failure/log';
 import {
   archSources,
-  classifyRegistryError,
+  manifestFailure,
   type ManifestContext,
   manifestLine,
   manifestTags,
@@ -20,14 +20,6 @@ import { proxiesFromEnv, proxyEnv, redactText, resolveProxies } from '../../netw
 import { run } from '../../process/exec';
 import { DEFAULT_STATE_DIR, readBuilderState } from '../../state/builder-state';
 import { type ManifestExecutorSchema, type NormalizedManifestOptions, normalizeManifestOptions } from './options';
-
-/** A registry command's own class (it was retried as far as it deserved); otherwise what the plugin found wrong. */
-function finalFailure(error: PluginError): Pick<FailureRecord, 'class' | 'kind' | 'evidence'> {
-  if (error instanceof CommandError) return classifyRegistryError(error);
-  const kind =
-    error instanceof ConfigError ? 'config' : error instanceof VerificationError ? 'verification' : 'not-found';
-  return { class: 'permanent', kind, evidence: redactText(error.message.split('\n')[0]) };
-}
 
 function registryEnv(o: NormalizedManifestOptions): Record<string, string | undefined> {
   // imagetools talks to the registry from this process: it needs the proxies in its environment.
@@ -56,7 +48,7 @@ export default async function manifestExecutor(
       project,
       ...(ref && { image: ref }),
       attempt: 1,
-      ...finalFailure(error),
+      ...manifestFailure(error),
       ...commandFields(error),
       message,
     });
