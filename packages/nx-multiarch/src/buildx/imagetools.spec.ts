@@ -49,7 +49,7 @@ describe('imagetoolsCreateArgs', () => {
     ['several tags, in their order', [tag, extra], [amd64, arm64], undefined, false, [
       'buildx', 'imagetools', 'create', '--tag', tag, '--tag', extra, amd64, arm64,
     ]],
-    ['per-arch tags as sources', ['demo/api:latest'], ['demo/api:latest-amd64', 'demo/api:latest-arm64'], undefined, false, [
+    ['per-arch tags as sources', ['demo/api:latest'], ['demo/api:latest-amd64', 'demo/api:latest-arm64'], '', false, [
       'buildx', 'imagetools', 'create', '--tag', 'demo/api:latest', 'demo/api:latest-amd64', 'demo/api:latest-arm64',
     ]],
   ])('%s', (_name, tags, sources, builder, dryRun, expected) => {
@@ -58,12 +58,17 @@ describe('imagetoolsCreateArgs', () => {
 });
 
 describe('parsePushedImage', () => {
+  const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+  const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+  const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+  const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+
   // prettier-ignore
   test.each<[string, string, PushedImage]>([
     ['a single-platform image manifest', 'imagetools-0.13-inspect-json-single.txt', {
       name: '127.0.0.1:5000/cap/ok:arm64',
       digest: 'sha256:41567611d8684ea9c4a1171880cbe40d6bd413421c02b615568027e6e7cdd0f1',
-      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      mediaType: DOCKER_MANIFEST,
       platforms: ['linux/arm64'],
       entries: [],
       attestations: 0,
@@ -71,43 +76,50 @@ describe('parsePushedImage', () => {
     ['a manifest list with one config per platform', 'imagetools-0.13-inspect-json-index.txt', {
       name: '127.0.0.1:5000/cap/ok:multi',
       digest: 'sha256:4a81aaf9e73c9f0d6fe521e8f325e2864a753e8a560116b75e366e5e8ccfe67b',
-      mediaType: 'application/vnd.docker.distribution.manifest.list.v2+json',
+      mediaType: DOCKER_LIST,
       platforms: ['linux/amd64', 'linux/arm64'],
       entries: [
-        { platform: 'linux/amd64', digest: 'sha256:8a9ac0bf8d9b6bdb8d49c967feeeec3a0f6288a8e7159163a7d6a56d9db10fc7', mediaType: 'application/vnd.docker.distribution.manifest.v2+json' },
-        { platform: 'linux/arm64', digest: 'sha256:41567611d8684ea9c4a1171880cbe40d6bd413421c02b615568027e6e7cdd0f1', mediaType: 'application/vnd.docker.distribution.manifest.v2+json' },
+        { platform: 'linux/amd64', mediaType: DOCKER_MANIFEST,
+          digest: 'sha256:8a9ac0bf8d9b6bdb8d49c967feeeec3a0f6288a8e7159163a7d6a56d9db10fc7' },
+        { platform: 'linux/arm64', mediaType: DOCKER_MANIFEST,
+          digest: 'sha256:41567611d8684ea9c4a1171880cbe40d6bd413421c02b615568027e6e7cdd0f1' },
       ],
       attestations: 0,
     }],
     ['the list imagetools create made from two per-arch pushes', 'imagetools-0.13-inspect-json-created-list.txt', {
       name: '127.0.0.1:5000/cap/m:1',
       digest: 'sha256:efe52ab0220060dd0b9b73adac6cc0d1d64f4b8f14e0402d7364935383449644',
-      mediaType: 'application/vnd.docker.distribution.manifest.list.v2+json',
+      mediaType: DOCKER_LIST,
       platforms: ['linux/amd64', 'linux/arm64'],
       entries: [
-        { platform: 'linux/amd64', digest: 'sha256:2ee5d689801d2d194d87f927fab3ab2bf3e99c057b28959d9da3a3856530b70c', mediaType: 'application/vnd.docker.distribution.manifest.v2+json' },
-        { platform: 'linux/arm64', digest: 'sha256:9a7180c8897c29381130df4a725254d7bf1a48b4e7294a74cd83b919b6a25121', mediaType: 'application/vnd.docker.distribution.manifest.v2+json' },
+        { platform: 'linux/amd64', mediaType: DOCKER_MANIFEST,
+          digest: 'sha256:2ee5d689801d2d194d87f927fab3ab2bf3e99c057b28959d9da3a3856530b70c' },
+        { platform: 'linux/arm64', mediaType: DOCKER_MANIFEST,
+          digest: 'sha256:9a7180c8897c29381130df4a725254d7bf1a48b4e7294a74cd83b919b6a25121' },
       ],
       attestations: 0,
     }],
-    ['a per-arch push with provenance: one image and its attestation manifest', 'imagetools-0.13-inspect-json-provenance-arm64.txt', {
+    ['a per-arch push with provenance', 'imagetools-0.13-inspect-json-provenance-arm64.txt', {
       name: '127.0.0.1:5000/cap/p:1-arm64',
       digest: 'sha256:349b391538c5d374de87dfe306583d8195fbc697e01c8786556a7d913d8f9033',
-      mediaType: 'application/vnd.oci.image.index.v1+json',
+      mediaType: OCI_INDEX,
       platforms: ['linux/arm64'],
       entries: [
-        { platform: 'linux/arm64', digest: 'sha256:73010c7a034a618656d3f2a5aa76161ea5846876f313bf981634d7b1a6cec817', mediaType: 'application/vnd.oci.image.manifest.v1+json' },
+        { platform: 'linux/arm64', mediaType: OCI_MANIFEST,
+          digest: 'sha256:73010c7a034a618656d3f2a5aa76161ea5846876f313bf981634d7b1a6cec817' },
       ],
       attestations: 1,
     }],
-    ['the index imagetools create made from two provenance pushes', 'imagetools-0.13-inspect-json-provenance-index.txt', {
+    ['the index made from two provenance pushes', 'imagetools-0.13-inspect-json-provenance-index.txt', {
       name: '127.0.0.1:5000/cap/p:1',
       digest: 'sha256:5c5e0e65502e884232202fbc0fb988f6b6f249af011f1f1de32502f154e97fcf',
-      mediaType: 'application/vnd.oci.image.index.v1+json',
+      mediaType: OCI_INDEX,
       platforms: ['linux/amd64', 'linux/arm64'],
       entries: [
-        { platform: 'linux/amd64', digest: 'sha256:ee5c963ae02bad91cc9939c849517341d878cc8537ba28eed371608f171951c4', mediaType: 'application/vnd.oci.image.manifest.v1+json' },
-        { platform: 'linux/arm64', digest: 'sha256:73010c7a034a618656d3f2a5aa76161ea5846876f313bf981634d7b1a6cec817', mediaType: 'application/vnd.oci.image.manifest.v1+json' },
+        { platform: 'linux/amd64', mediaType: OCI_MANIFEST,
+          digest: 'sha256:ee5c963ae02bad91cc9939c849517341d878cc8537ba28eed371608f171951c4' },
+        { platform: 'linux/arm64', mediaType: OCI_MANIFEST,
+          digest: 'sha256:73010c7a034a618656d3f2a5aa76161ea5846876f313bf981634d7b1a6cec817' },
       ],
       attestations: 2,
     }],

@@ -204,14 +204,19 @@ export async function publishManifest(ctx: ManifestContext, image: string): Prom
   }
 
   const tags = manifestTags(options, image);
-  const stale: string[] = [];
+  // Unchanged only when every tag already is one and the same right index; otherwise all tags get one new index.
+  const current = new Set<string>();
+  let upToDate = true;
   for (const tag of tags) {
-    if (indexProblems(await inspect(ctx, tag), expected).length > 0) stale.push(tag);
+    const found = await inspect(ctx, tag);
+    if (found && indexProblems(found, expected).length === 0) current.add(found.digest);
+    else upToDate = false;
   }
-  if (stale.length > 0) {
-    const create = imagetoolsCreateArgs(stale, sourceRefs(options, image, present), ctx.builder);
-    ctx.log(`docker ${create.join(' ')}`);
-    await registry(ctx, stale[0], create);
+  const create = !upToDate || current.size > 1;
+  if (create) {
+    const argv = imagetoolsCreateArgs(tags, sourceRefs(options, image, present), ctx.builder);
+    ctx.log(`docker ${argv.join(' ')}`);
+    await registry(ctx, tags[0], argv);
   }
   const published = [];
   for (const tag of tags) published.push(await readBack(ctx, tag, expected));
@@ -232,7 +237,7 @@ export async function publishManifest(ctx: ManifestContext, image: string): Prom
     platforms: Object.fromEntries(index.entries.map((entry) => [entry.platform, entry.digest])),
     attestations: index.attestations,
     missing: missing.map((s) => ({ platform: ociPlatform(s.arch), reason: s.absent ?? '' })),
-    status: stale.length > 0 ? 'created' : 'unchanged',
+    status: create ? 'created' : 'unchanged',
     durationMs: Date.now() - started,
     finishedAt: new Date().toISOString(),
   };
@@ -245,7 +250,7 @@ export function writeManifestRecord(outputDir: string, record: ManifestRecord): 
   writeFileSync(manifestRecordPath(outputDir, record.image), `${JSON.stringify(record, null, 2)}\n`);
 }
 
-/** `✔ reg/demo/api:latest created: linux/amd64 2ee5d6898010, linux/arm64 9a7180c8897c (2 attestations)` */
+/** `✔ reg/demo/api:latest created: linux/amd64 2ee5d689801d, linux/arm64 9a7180c8897c, 2 attestation(s)` */
 export function manifestLine(record: ManifestRecord): string {
   const entries = describeEntries(
     Object.entries(record.platforms).map(([platform, digest]) => ({ platform, digest, mediaType: '' })),

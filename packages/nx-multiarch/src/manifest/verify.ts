@@ -42,7 +42,7 @@ export function platformManifest(pushed: PushedImage, ref: string, arch: Arch): 
 
 const short = (digest: string) => digest.replace(/^sha256:/, '').slice(0, 12);
 
-/** `linux/amd64 2ee5d6898010, linux/arm64 9a7180c8897c` */
+/** `linux/amd64 2ee5d689801d, linux/arm64 9a7180c8897c` */
 export function describeEntries(entries: readonly IndexEntry[]): string {
   return entries.map((entry) => `${entry.platform} ${short(entry.digest)}`).join(', ') || 'no images';
 }

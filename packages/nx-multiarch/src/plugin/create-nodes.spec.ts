@@ -51,6 +51,8 @@ describe('createNodes', () => {
                  "targetGroups": {
                    "Docker image": [
                      "build-image",
+                     "push-image",
+                     "manifest",
                    ],
                  },
                },
@@ -129,6 +131,105 @@ describe('createNodes', () => {
                      "{workspaceRoot}/dist/images/{projectName}",
                    ],
                  },
+                 "manifest": {
+                   "cache": false,
+                   "dependsOn": [
+                     {
+                       "params": "forward",
+                       "target": "push-image",
+                     },
+                   ],
+                   "executor": "nx-multiarch:manifest",
+                   "metadata": {
+                     "description": "Publish api, api-init as multi-arch image(s) of arm64, verified in the registry",
+                     "technologies": [
+                       "docker",
+                     ],
+                   },
+                   "options": {
+                     "imagePrefix": "acme/",
+                     "images": [
+                       {
+                         "name": "api",
+                         "target": "api",
+                       },
+                       {
+                         "name": "api-init",
+                         "target": "api-init",
+                       },
+                     ],
+                     "platforms": "arm64",
+                     "pushedPath": "dist/pushed/api",
+                     "registry": "127.0.0.1:5000",
+                     "tag": "1.0",
+                   },
+                   "outputs": [
+                     "{workspaceRoot}/dist/manifests/{projectName}",
+                   ],
+                 },
+                 "push-image": {
+                   "cache": false,
+                   "dependsOn": [
+                     {
+                       "dependencies": true,
+                       "params": "forward",
+                       "target": "push-image",
+                     },
+                     {
+                       "params": "ignore",
+                       "projects": "tag:nx-multiarch:workspace",
+                       "target": "builder-setup",
+                     },
+                     {
+                       "params": "forward",
+                       "projects": "tag:nx-multiarch:workspace",
+                       "target": "prefetch",
+                     },
+                   ],
+                   "executor": "nx-multiarch:build-image",
+                   "inputs": [
+                     "dockerImage",
+                     "^dockerImage",
+                     {
+                       "env": "DOCKER_HOST",
+                     },
+                     {
+                       "env": "BUILDX_BUILDER",
+                     },
+                   ],
+                   "metadata": {
+                     "description": "Build api, api-init for arm64, and push each platform as <tag>-<arch>",
+                     "technologies": [
+                       "docker",
+                     ],
+                   },
+                   "options": {
+                     "context": "src/api",
+                     "dockerfile": "src/api/Dockerfile",
+                     "envExample": ".env.example",
+                     "envFile": ".env",
+                     "imagePrefix": "acme/",
+                     "images": [
+                       {
+                         "name": "api",
+                         "target": "api",
+                       },
+                       {
+                         "name": "api-init",
+                         "target": "api-init",
+                       },
+                     ],
+                     "network": "host",
+                     "outputPath": "dist/pushed/api",
+                     "platform": "arm64",
+                     "push": true,
+                     "registry": "127.0.0.1:5000",
+                     "tag": "1.0",
+                   },
+                   "outputs": [
+                     "{workspaceRoot}/dist/pushed/{projectName}",
+                   ],
+                 },
                },
              },
            },
@@ -144,6 +245,8 @@ describe('createNodes', () => {
                  "targetGroups": {
                    "Docker image": [
                      "build-image",
+                     "push-image",
+                     "manifest",
                    ],
                  },
                },
@@ -215,6 +318,93 @@ describe('createNodes', () => {
                      "{workspaceRoot}/dist/images/{projectName}",
                    ],
                  },
+                 "manifest": {
+                   "cache": false,
+                   "dependsOn": [
+                     {
+                       "params": "forward",
+                       "target": "push-image",
+                     },
+                   ],
+                   "executor": "nx-multiarch:manifest",
+                   "metadata": {
+                     "description": "Publish cache as multi-arch image(s) of amd64, arm64, verified in the registry",
+                     "technologies": [
+                       "docker",
+                     ],
+                   },
+                   "options": {
+                     "imagePrefix": "acme/",
+                     "images": [
+                       {
+                         "name": "cache",
+                       },
+                     ],
+                     "platforms": "amd64,arm64",
+                     "pushedPath": "dist/pushed/cache",
+                     "registry": "127.0.0.1:5000",
+                     "tag": "1.0",
+                   },
+                   "outputs": [
+                     "{workspaceRoot}/dist/manifests/{projectName}",
+                   ],
+                 },
+                 "push-image": {
+                   "cache": false,
+                   "dependsOn": [
+                     {
+                       "dependencies": true,
+                       "params": "forward",
+                       "target": "push-image",
+                     },
+                     {
+                       "params": "ignore",
+                       "projects": "tag:nx-multiarch:workspace",
+                       "target": "builder-setup",
+                     },
+                     {
+                       "params": "forward",
+                       "projects": "tag:nx-multiarch:workspace",
+                       "target": "prefetch",
+                     },
+                   ],
+                   "executor": "nx-multiarch:build-image",
+                   "inputs": [
+                     "dockerImage",
+                     "^dockerImage",
+                     {
+                       "env": "DOCKER_HOST",
+                     },
+                     {
+                       "env": "BUILDX_BUILDER",
+                     },
+                   ],
+                   "metadata": {
+                     "description": "Pull and retag cache for amd64, arm64, and push each platform as <tag>-<arch>",
+                     "technologies": [
+                       "docker",
+                     ],
+                   },
+                   "options": {
+                     "envExample": ".env.example",
+                     "envFile": ".env",
+                     "imagePrefix": "acme/",
+                     "images": [
+                       {
+                         "name": "cache",
+                       },
+                     ],
+                     "outputPath": "dist/pushed/cache",
+                     "platform": "amd64,arm64",
+                     "push": true,
+                     "registry": "127.0.0.1:5000",
+                     "tag": "1.0",
+                     "upstream": "redis:7.2-alpine",
+                   },
+                   "outputs": [
+                     "{workspaceRoot}/dist/pushed/{projectName}",
+                   ],
+                 },
                },
              },
            },
@@ -230,7 +420,12 @@ describe('createNodes', () => {
       'images/gw/multiarch.json': '{"name":"gateway"}',
     });
     const [[, result]] = await infer(['images/gw/Dockerfile'], { buildTargetName: 'image' }, context);
-    expect(Object.keys(result.projects?.['images/gw']?.targets ?? {})).toEqual(['image']);
+    expect(Object.keys(result.projects?.['images/gw']?.targets ?? {})).toEqual(['image', 'push-image', 'manifest']);
+    // push-image is build-image pushing: same executor, its own dependency chain.
+    expect(result.projects?.['images/gw']?.targets?.['push-image']).toMatchObject({
+      executor: 'nx-multiarch:build-image',
+      options: { push: true },
+    });
     expect(result.projects?.['images/gw']?.name).toBe('gateway');
   });
 
@@ -373,6 +568,115 @@ describe('createNodes', () => {
     expect(target?.cache).toBe(false);
   });
 
+  it('infers push-image: build-image pushing each platform, recorded apart for manifest', async () => {
+    const context = workspace({
+      'images/a/Dockerfile': 'FROM alpine\n',
+      'images/b/Dockerfile': 'FROM alpine\n',
+      'images/b/multiarch.json': JSON.stringify({ phase: 'dependent', after: ['a'], tags: ['1.4'] }),
+    });
+    const results = await infer(
+      ['images/a/Dockerfile', 'images/b/Dockerfile', 'images/b/multiarch.json'],
+      { registry: '127.0.0.1:5000', buildTargetName: 'image', build: { attempts: 5 } },
+      context,
+    );
+    const b = results.map(([, r]) => r.projects?.['images/b']).find(Boolean);
+    const push = b?.targets?.['push-image'];
+    expect(push).toMatchObject({
+      executor: 'nx-multiarch:build-image',
+      options: {
+        platform: 'amd64,arm64',
+        context: 'images/b',
+        registry: '127.0.0.1:5000',
+        tags: ['1.4'],
+        attempts: 5,
+        push: true,
+        outputPath: 'dist/pushed/b',
+      },
+      // Its own output: the records manifest reads are not build-image's.
+      outputs: ['{workspaceRoot}/dist/pushed/{projectName}'],
+      cache: false,
+    });
+    // What it is built from is pushed first (not just built): --platform forwarded, whatever the build target's name.
+    expect(push?.dependsOn).toContainEqual({ target: 'push-image', dependencies: true, params: 'forward' });
+    expect(push?.dependsOn).not.toContainEqual(expect.objectContaining({ target: 'image', dependencies: true }));
+    expect(push?.dependsOn).toContainEqual({
+      target: 'builder-setup',
+      projects: 'tag:nx-multiarch:workspace',
+      params: 'ignore',
+    });
+    // The build target itself neither pushes nor writes where push-image does.
+    const build = b?.targets?.image;
+    expect(build?.options).not.toHaveProperty('push');
+    expect(build?.options).not.toHaveProperty('outputPath');
+    expect(build?.outputs).toEqual(['{workspaceRoot}/dist/images/{projectName}']);
+  });
+
+  it('infers manifest: the index of every image, from what push-image pushed', async () => {
+    const context = workspace({
+      'src/api/Dockerfile': 'FROM alpine\n',
+      'src/api/multiarch.json': JSON.stringify({
+        platforms: ['linux/arm64', 'amd64'],
+        tag: '2.0',
+        tags: ['stable'],
+        images: [
+          { name: 'api', target: 'api' },
+          { name: 'api-init', target: 'init' },
+        ],
+      }),
+    });
+    const [[, result]] = await infer(
+      ['src/api/Dockerfile', 'src/api/multiarch.json'],
+      {
+        registry: '127.0.0.1:5000',
+        imagePrefix: 'acme/',
+        builder: { stateDir: 'tmp/state', daemonConfig: 'ops/daemon.json' },
+        manifest: { partial: true, verifyTimeout: 120 },
+      },
+      context,
+    );
+    const manifest = result.projects?.['src/api']?.targets?.manifest;
+    expect(manifest).toMatchObject({
+      executor: 'nx-multiarch:manifest',
+      options: {
+        platforms: 'arm64,amd64',
+        images: [
+          { name: 'api', target: 'api' },
+          { name: 'api-init', target: 'init' },
+        ],
+        registry: '127.0.0.1:5000',
+        imagePrefix: 'acme/',
+        tag: '2.0',
+        tags: ['stable'],
+        pushedPath: 'dist/pushed/api',
+        stateDir: 'tmp/state',
+        daemonConfig: 'ops/daemon.json',
+        // The plugin's manifest settings, for every manifest target.
+        partial: true,
+        verifyTimeout: 120,
+      },
+      // --platform, --tags and --dryRun reach push-image too.
+      dependsOn: [{ target: 'push-image', params: 'forward' }],
+      outputs: ['{workspaceRoot}/dist/manifests/{projectName}'],
+      // The registry is no Nx output: checked every time.
+      cache: false,
+      metadata: {
+        description: 'Publish api, api-init as multi-arch image(s) of arm64, amd64, verified in the registry',
+        technologies: ['docker'],
+      },
+    });
+    // It reads the records push-image writes.
+    expect(manifest?.options?.pushedPath).toBe(
+      result.projects?.['src/api']?.targets?.['push-image']?.options?.outputPath,
+    );
+  });
+
+  it('gives push-image no prefetch dependency when prefetch is false', async () => {
+    const context = workspace({ 'images/a/Dockerfile': 'FROM alpine\n' });
+    const [[, result]] = await infer(['images/a/Dockerfile'], { prefetch: false }, context);
+    const targets = result.projects?.['images/a']?.targets;
+    expect(targets?.['push-image']?.dependsOn).not.toContainEqual(expect.objectContaining({ target: 'prefetch' }));
+  });
+
   it('only takes component files under the components globs', async () => {
     const context = workspace({ 'images/a/Dockerfile': 'FROM alpine\n', 'tools/ci/Dockerfile': 'FROM alpine\n' });
     const results = await infer(['images/a/Dockerfile', 'tools/ci/Dockerfile'], { components: ['images/*'] }, context);
@@ -422,6 +726,8 @@ describe('createNodes', () => {
            "Docker image": [
              "render",
              "build-image",
+             "push-image",
+             "manifest",
            ],
          },
        },
@@ -520,6 +826,116 @@ describe('createNodes', () => {
            },
            "outputs": [
              "{workspaceRoot}/dist/images/{projectName}",
+           ],
+         },
+         "manifest": {
+           "cache": false,
+           "dependsOn": [
+             {
+               "params": "forward",
+               "target": "push-image",
+             },
+           ],
+           "executor": "nx-multiarch:manifest",
+           "metadata": {
+             "description": "Publish worker as multi-arch image(s) of amd64, arm64, verified in the registry",
+             "technologies": [
+               "docker",
+             ],
+           },
+           "options": {
+             "imagePrefix": "acme/",
+             "images": [
+               {
+                 "name": "worker",
+               },
+             ],
+             "platforms": "amd64,arm64",
+             "pushedPath": "dist/pushed/worker",
+             "registry": "registry.local:5000",
+             "tag": "latest",
+           },
+           "outputs": [
+             "{workspaceRoot}/dist/manifests/{projectName}",
+           ],
+         },
+         "push-image": {
+           "cache": false,
+           "dependsOn": [
+             "render",
+             {
+               "dependencies": true,
+               "params": "forward",
+               "target": "push-image",
+             },
+             {
+               "params": "ignore",
+               "projects": "tag:nx-multiarch:workspace",
+               "target": "builder-setup",
+             },
+             {
+               "params": "forward",
+               "projects": "tag:nx-multiarch:workspace",
+               "target": "prefetch",
+             },
+           ],
+           "executor": "nx-multiarch:build-image",
+           "inputs": [
+             "dockerImage",
+             "^dockerImage",
+             {
+               "env": "DOCKER_HOST",
+             },
+             {
+               "env": "BUILDX_BUILDER",
+             },
+           ],
+           "metadata": {
+             "description": "Build worker for amd64, arm64, with hub running, and push each platform as <tag>-<arch>",
+             "technologies": [
+               "docker",
+             ],
+           },
+           "options": {
+             "context": "src/worker",
+             "dockerfile": "src/worker/Dockerfile",
+             "envExample": ".env.example",
+             "envFile": ".env",
+             "imagePrefix": "acme/",
+             "images": [
+               {
+                 "name": "worker",
+               },
+             ],
+             "outputPath": "dist/pushed/worker",
+             "platform": "amd64,arm64",
+             "push": true,
+             "registry": "registry.local:5000",
+             "services": [
+               {
+                 "buildArgs": {
+                   "HUB_URL": "{url}",
+                 },
+                 "health": "/health",
+                 "hostname": "hub",
+                 "platform": "match",
+                 "platforms": [
+                   "amd64",
+                 ],
+                 "port": 80,
+                 "project": "hub",
+                 "repository": "registry.local:5000/acme/hub",
+                 "tag": "2.0",
+                 "timeout": 120,
+               },
+             ],
+             "tag": "latest",
+             "values": {
+               "SITE_NAME": "Acme",
+             },
+           },
+           "outputs": [
+             "{workspaceRoot}/dist/pushed/{projectName}",
            ],
          },
          "render": {

@@ -15,7 +15,14 @@ describe('normalizePluginOptions', () => {
       builder: {},
       prefetch: {},
       build: {},
+      manifest: {},
     });
+  });
+
+  it('takes the manifest settings of every manifest target', () => {
+    expect(
+      normalizePluginOptions({ manifest: { partial: true, verifyTimeout: 120, attempts: 6 } }).manifest,
+    ).toMatchObject({ partial: true, verifyTimeout: 120, attempts: 6 });
   });
 
   it('normalizes platforms', () => {
@@ -30,6 +37,9 @@ describe('normalizePluginOptions', () => {
     [{ prefetch: { attemps: 3 } }, 'nx.json plugins[nx-multiarch].options: prefetch: unknown key(s) attemps'],
     [{ build: { stallTimeout: 0 } }, 'nx.json plugins[nx-multiarch].options: build.stallTimeout: Too small'],
     [{ build: { push: true } }, 'nx.json plugins[nx-multiarch].options: build: unknown key(s) push'],
+    [{ manifest: { verifyTimeout: -1 } }, 'nx.json plugins[nx-multiarch].options: manifest.verifyTimeout: Too small'],
+    [{ manifest: { partial: 'yes' } }, 'nx.json plugins[nx-multiarch].options: manifest.partial: Invalid input'],
+    [{ manifest: { tag: '2.0' } }, 'nx.json plugins[nx-multiarch].options: manifest: unknown key(s) tag'],
   ])('%j is rejected naming nx.json and the field', (options, message) => {
     expect(() => normalizePluginOptions(options as never)).toThrow(message);
   });

@@ -1,6 +1,14 @@
 import { describeSchemaDrift } from '../../../test/schema-drift';
 import schemaJson from './schema.json';
-import { buildImageOptionsSchema, normalizeBuildImageOptions } from './options';
+import { thrown } from '../../../test/thrown';
+import { ConfigError } from '../../errors';
+import { manifestOptionsSchema } from '../manifest/options';
+import {
+  type BuildImageExecutorSchema,
+  buildImageOptionsSchema,
+  MANIFEST_ONLY_OPTIONS,
+  normalizeBuildImageOptions,
+} from './options';
 
 describeSchemaDrift(schemaJson, buildImageOptionsSchema);
 
@@ -64,5 +72,38 @@ describe('normalizeBuildImageOptions', () => {
     [{ images: [], context: 'a' }, 'project a, target build-image: images: Too small'],
   ])('%j is rejected naming the project and option', (options, message) => {
     expect(() => normalizeBuildImageOptions(options, 'a', '/ws')).toThrow(message);
+  });
+  // prettier-ignore
+  test.each<[string, BuildImageExecutorSchema['tags'], string[]]>([
+    ['a list', ['1.4', 'sha-3f2a1c'], ['1.4', 'sha-3f2a1c']],
+    ['a comma-separated string (--tags=1.4,sha-3f2a1c)', '1.4,sha-3f2a1c', ['1.4', 'sha-3f2a1c']],
+    ['a string with spaces, empty items and duplicates', ' 1.4 ,, stable,1.4', ['1.4', 'stable']],
+    ['one tag', 'stable', ['stable']],
+    ['an empty string', '', []],
+  ])('reads extra tags given as %s', (_name, tags, extraTags) => {
+    const options = { images: [{ name: 'a' }], context: 'a', tags };
+    expect(normalizeBuildImageOptions(options, 'a', '/ws').extraTags).toEqual(extraTags);
+  });
+
+  it('ignores the manifest flags `nx run x:manifest` forwards to push-image', () => {
+    const plain = { images: [{ name: 'a' }], context: 'a', push: true };
+    const forwarded = { ...plain, partial: true, platforms: 'amd64', pushedPath: 'out', verifyTimeout: 5 };
+    expect(normalizeBuildImageOptions(forwarded as BuildImageExecutorSchema, 'a', '/ws')).toEqual(
+      normalizeBuildImageOptions(plain, 'a', '/ws'),
+    );
+  });
+
+  it('ignores exactly the manifest options that are no build options', () => {
+    const manifestOnly = Object.keys(manifestOptionsSchema.shape).filter(
+      (key) => !(key in buildImageOptionsSchema.shape),
+    );
+    expect([...MANIFEST_ONLY_OPTIONS].sort()).toEqual(manifestOnly.sort());
+  });
+
+  it('still rejects an option no target knows', () => {
+    const options = { images: [{ name: 'a' }], context: 'a', pushed: true } as BuildImageExecutorSchema;
+    const error = thrown(() => normalizeBuildImageOptions(options, 'a', '/ws'));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ source: 'project a, target build-image', problem: 'unknown key(s) pushed' });
   });
 });

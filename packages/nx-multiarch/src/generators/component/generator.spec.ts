@@ -583,9 +583,26 @@ describe('generated components are picked up by the plugin', () => {
     expect(found.worker.targets?.['build-image']?.options).toMatchObject({ platform: 'arm64' });
   });
 
+  it('with push-image and manifest targets that publish the multi-arch images', async () => {
+    const found = await projects();
+    for (const name of ['hub', 'worker', 'portal']) {
+      expect(found[name].targets?.['push-image']).toMatchObject({
+        executor: 'nx-multiarch:build-image',
+        options: { push: true, outputPath: `dist/pushed/${name}` },
+      });
+      expect(found[name].targets?.manifest).toMatchObject({
+        executor: 'nx-multiarch:manifest',
+        options: { images: [{ name }], registry: '127.0.0.1:5000', imagePrefix: 'acme/', tag: 'latest' },
+        dependsOn: [{ target: 'push-image', params: 'forward' }],
+      });
+    }
+    expect(found.hub.targets?.manifest?.options).toMatchObject({ platforms: 'amd64,arm64' });
+    expect(found.worker.targets?.manifest?.options).toMatchObject({ platforms: 'arm64' });
+  });
+
   it('renders a template component before building it, and runs the service it names', async () => {
     const { portal } = await projects();
-    expect(Object.keys(portal.targets ?? {})).toEqual(['render', 'build-image']);
+    expect(Object.keys(portal.targets ?? {})).toEqual(['render', 'build-image', 'push-image', 'manifest']);
     expect(portal.targets?.render?.options).toMatchObject({ templates: ['images/portal/Dockerfile.tpl'] });
     expect(portal.targets?.['build-image']?.options).toMatchObject({
       dockerfile: 'images/portal/Dockerfile',
