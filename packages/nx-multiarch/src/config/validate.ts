@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConfigError } from '../errors';
 
 /** Turns the first zod issue into one error naming the file, the field and the fix. */
@@ -32,4 +32,28 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, source:
 /** The options without `keys`: flags another target forwarded that this one has no use for. */
 export function omitKeys<T extends object>(options: T, keys: readonly string[]): T {
   return Object.fromEntries(Object.entries(options).filter(([key]) => !keys.includes(key))) as T;
+}
+
+type WithoutDefault<T> = T extends z.ZodDefault<infer Inner> ? Inner : T;
+
+/** The fields of `Shape`, each optional and without its default. */
+export type OptionalWithoutDefaults<Shape extends z.core.$ZodShape> = {
+  -readonly [K in keyof Shape]: z.ZodOptional<WithoutDefault<Shape[K]>>;
+};
+
+/**
+ * The same fields and checks, each optional and without its `.default()`: for settings that override only what the
+ * user wrote (zod's `.partial()` keeps the defaults, so parsing `{}` would yield every one of them). Strips unknown keys
+ * as a plain `z.object` does: call `.strict()` to reject them.
+ */
+export function withoutDefaults<Shape extends z.core.$ZodShape>(
+  schema: z.ZodObject<Shape>,
+): z.ZodObject<OptionalWithoutDefaults<Shape>> {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [
+      key,
+      (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional(),
+    ]),
+  );
+  return z.object(shape) as unknown as z.ZodObject<OptionalWithoutDefaults<Shape>>;
 }

@@ -1,11 +1,13 @@
 import { describeSchemaDrift } from '../../../test/schema-drift';
 import schemaJson from './schema.json';
 import { thrown } from '../../../test/thrown';
+import { validate } from '../../config/validate';
 import { ConfigError } from '../../errors';
 import { manifestOptionsSchema } from '../manifest/options';
 import {
   type BuildImageExecutorSchema,
   buildImageOptionsSchema,
+  buildSettingsSchema,
   MANIFEST_ONLY_OPTIONS,
   normalizeBuildImageOptions,
 } from './options';
@@ -105,5 +107,35 @@ describe('normalizeBuildImageOptions', () => {
     const error = thrown(() => normalizeBuildImageOptions(options, 'a', '/ws'));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({ source: 'project a, target build-image', problem: 'unknown key(s) pushed' });
+  });
+});
+
+describe('buildSettingsSchema', () => {
+  it('accepts the retry, timeout and emulation settings', () => {
+    const settings = {
+      timeout: 600,
+      stallTimeout: 120,
+      attempts: 5,
+      retryDelay: 1,
+      maxRetryDelay: 10,
+      rateLimitDelay: 5,
+      emulatedConcurrency: 2,
+    };
+    expect(buildSettingsSchema.parse(settings)).toEqual(settings);
+  });
+
+  it('has no defaults: the executor applies them, so the inferred targets carry only what was set', () => {
+    expect(buildSettingsSchema.parse({})).toStrictEqual({});
+    expect(buildSettingsSchema.parse({ attempts: 1 })).toStrictEqual({ attempts: 1 });
+  });
+
+  test.each([
+    [{ stallTimeout: 0 }, 'nx.json: stallTimeout: Too small'],
+    [{ attempts: 0 }, 'nx.json: attempts: Too small'],
+    [{ emulatedConcurrency: 1.5 }, 'nx.json: emulatedConcurrency: Invalid input'],
+    [{ timeout: '60' }, 'nx.json: timeout: Invalid input'],
+    [{ push: true }, 'nx.json: (top level): unknown key(s) push'],
+  ])('still checks %j as the executor does, naming the field', (settings, message) => {
+    expect(() => validate(buildSettingsSchema, settings, 'nx.json')).toThrow(message);
   });
 });

@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { omitKeys, validate } from '../../config/validate';
+import { omitKeys, validate, withoutDefaults } from '../../config/validate';
 import { ConfigError } from '../../errors';
 import type { EnvFiles } from '../../env/workspace-env';
 import { extraTagsSchema, type ImageNaming, splitTags } from '../../image/tag';
@@ -70,9 +70,12 @@ export type BuildImageExecutorSchema = z.input<typeof buildImageOptionsSchema>;
  */
 export const MANIFEST_ONLY_OPTIONS = ['partial', 'platforms', 'pushedPath', 'verifyTimeout'] as const;
 
-/** The retry, timeout and emulation settings a user may set for every inferred build (plugin option `build`). */
-export const buildSettingsSchema = buildImageOptionsSchema
-  .pick({
+/**
+ * The retry, timeout and emulation settings a user may set for every inferred build (plugin option `build`).
+ * Without the defaults: the executor applies them, so the inferred targets carry only what the user set.
+ */
+export const buildSettingsSchema = withoutDefaults(
+  buildImageOptionsSchema.pick({
     timeout: true,
     stallTimeout: true,
     attempts: true,
@@ -80,9 +83,8 @@ export const buildSettingsSchema = buildImageOptionsSchema
     maxRetryDelay: true,
     rateLimitDelay: true,
     emulatedConcurrency: true,
-  })
-  .partial()
-  .strict();
+  }),
+).strict();
 
 export type BuildSettings = z.infer<typeof buildSettingsSchema>;
 

@@ -1,5 +1,6 @@
 import { describeSchemaDrift } from '../../../test/schema-drift';
 import { thrown } from '../../../test/thrown';
+import { validate } from '../../config/validate';
 import { ConfigError } from '../../errors';
 import schemaJson from './schema.json';
 import {
@@ -182,6 +183,20 @@ describe('manifestSettingsSchema', () => {
       rateLimitDelay: 5,
     };
     expect(manifestSettingsSchema.parse(settings)).toEqual(settings);
+  });
+
+  it('has no defaults: the executor applies them, so an inferred target carries only what was set', () => {
+    expect(manifestSettingsSchema.parse({})).toStrictEqual({});
+    expect(manifestSettingsSchema.parse({ verifyTimeout: 0 })).toStrictEqual({ verifyTimeout: 0 });
+  });
+
+  test.each([
+    [{ partial: 'yes' }, 'nx.json: partial: Invalid input'],
+    [{ timeout: 0 }, 'nx.json: timeout: Too small'],
+    [{ attempts: 2.5 }, 'nx.json: attempts: Invalid input'],
+    [{ rateLimitDelay: -1 }, 'nx.json: rateLimitDelay: Too small'],
+  ])('still checks %j as the executor does, naming the field', (settings, message) => {
+    expect(() => validate(manifestSettingsSchema, settings, 'nx.json')).toThrow(message);
   });
 
   test.each([

@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { omitKeys, validate } from '../../config/validate';
+import { omitKeys, validate, withoutDefaults } from '../../config/validate';
 import { extraTagsSchema, type ImageNaming, splitTags } from '../../image/tag';
 import { type Arch, parsePlatforms } from '../../platform';
 import type { RetryPolicy } from '../../retry/policy';
@@ -39,9 +39,12 @@ const BUILD_ONLY_OPTIONS = Object.keys(buildImageOptionsSchema.shape).filter(
   (key) => !(key in manifestOptionsSchema.shape),
 );
 
-/** What a user may set for every inferred manifest target (plugin option `manifest`). */
-export const manifestSettingsSchema = manifestOptionsSchema
-  .pick({
+/**
+ * What a user may set for every inferred manifest target (plugin option `manifest`).
+ * Without the defaults: the executor applies them, so the inferred targets carry only what the user set.
+ */
+export const manifestSettingsSchema = withoutDefaults(
+  manifestOptionsSchema.pick({
     partial: true,
     timeout: true,
     verifyTimeout: true,
@@ -49,9 +52,8 @@ export const manifestSettingsSchema = manifestOptionsSchema
     retryDelay: true,
     maxRetryDelay: true,
     rateLimitDelay: true,
-  })
-  .partial()
-  .strict();
+  }),
+).strict();
 
 export interface NormalizedManifestOptions {
   project: string;

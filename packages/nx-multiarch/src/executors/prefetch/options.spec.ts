@@ -1,5 +1,6 @@
 import { describeSchemaDrift } from '../../../test/schema-drift';
 import { thrown } from '../../../test/thrown';
+import { validate } from '../../config/validate';
 import { ConfigError } from '../../errors';
 import schemaJson from './schema.json';
 import {
@@ -130,6 +131,20 @@ describe('prefetchSettingsSchema', () => {
       concurrency: 2,
     };
     expect(prefetchSettingsSchema.parse(settings)).toEqual(settings);
+  });
+
+  it('has no defaults: the executor applies them, so the inferred target carries only what was set', () => {
+    expect(prefetchSettingsSchema.parse({})).toStrictEqual({});
+    expect(prefetchSettingsSchema.parse({ concurrency: 1 })).toStrictEqual({ concurrency: 1 });
+  });
+
+  test.each([
+    [{ attempts: 0 }, 'nx.json: attempts: Too small'],
+    [{ concurrency: 1.5 }, 'nx.json: concurrency: Invalid input'],
+    [{ attemptTimeout: 0 }, 'nx.json: attemptTimeout: Too small'],
+    [{ retryDelay: '2' }, 'nx.json: retryDelay: Invalid input'],
+  ])('still checks %j as the executor does, naming the field', (settings, message) => {
+    expect(() => validate(prefetchSettingsSchema, settings, 'nx.json')).toThrow(message);
   });
 
   it('rejects anything else, unlike the executor options', () => {

@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { validate } from '../../config/validate';
+import { validate, withoutDefaults } from '../../config/validate';
 import type { EnvFiles } from '../../env/workspace-env';
 import { type Arch, parsePlatforms } from '../../platform';
 import type { RetryPolicy } from '../../retry/policy';
@@ -31,18 +31,20 @@ export const prefetchOptionsSchema = z
   // Not strict: build tasks forward their own flags (--platform, --dryRun, but also --push...) to this one.
   .strip();
 
-/** The retry and parallelism settings a user may set for the inferred prefetch target (plugin option `prefetch`). */
-export const prefetchSettingsSchema = prefetchOptionsSchema
-  .pick({
+/**
+ * The retry and parallelism settings a user may set for the inferred prefetch target (plugin option `prefetch`).
+ * Without the defaults: the executor applies them, so the inferred target carries only what the user set.
+ */
+export const prefetchSettingsSchema = withoutDefaults(
+  prefetchOptionsSchema.pick({
     attempts: true,
     retryDelay: true,
     maxRetryDelay: true,
     rateLimitDelay: true,
     attemptTimeout: true,
     concurrency: true,
-  })
-  .partial()
-  .strict();
+  }),
+).strict();
 
 export type PrefetchExecutorSchema = z.input<typeof prefetchOptionsSchema>;
 
