@@ -39,6 +39,11 @@ export class VerificationError extends PluginError {
   override name = 'VerificationError';
 }
 
+/** A multi-arch index would lack a platform nobody pushed. */
+export class MissingPlatformError extends PluginError {
+  override name = 'MissingPlatformError';
+}
+
 /** A build that failed for good, with its last attempt (class, step, log) for the task's result line. */
 export class BuildFailedError extends PluginError {
   override name = 'BuildFailedError';

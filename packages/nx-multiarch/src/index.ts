@@ -6,3 +6,4 @@ export type { BuildImageExecutorSchema } from './executors/build-image/options';
 import { createNodes } from './plugin/create-nodes';
 /** @deprecated Nx 22 reads `createNodes`; kept for tools that still look for the V2 name. */
 export const createNodesV2 = createNodes;
+export { preTasksExecution, postTasksExecution } from './plugin/run-hooks';

@@ -34,6 +34,7 @@ const failure = (fields: Partial<BuildFailure> = {}): BuildFailure => ({
   },
   message: 'docker buildx build exited with code 1',
   durationMs: 42_000,
+  finishedAt: '2026-11-25T10:00:42.000Z',
   ...fields,
 });
 

@@ -1,4 +1,5 @@
 import type { Classification } from '../failure/classify';
+import type { Outcome } from '../run/record';
 import type { BuildRecord } from './record';
 
 export interface BuildFailure {
@@ -11,6 +12,7 @@ export interface BuildFailure {
   logFile?: string;
   message: string;
   durationMs: number;
+  finishedAt: string;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -48,4 +50,45 @@ export function taskLine(project: string, outcomes: ReadonlyArray<BuildRecord | 
   const count = (status: string) => outcomes.filter((o) => ('failure' in o ? 'failed' : o.status) === status).length;
   const parts = ['built', 'cached', 'reused', 'failed'].map((s) => [s, count(s)] as const).filter(([, n]) => n > 0);
   return `${project}: ${parts.map(([s, n]) => `${n} ${s}`).join(', ') || 'nothing to build'}`;
+}
+
+const CACHE_DETAIL: Record<BuildRecord['status'], string | undefined> = {
+  built: undefined,
+  cached: 'BuildKit cache',
+  reused: 'reused',
+};
+
+/** A build's result as the run report shows it: a cell of the matrix and a bar of the timeline. */
+export function runOutcome(outcome: BuildRecord | BuildFailure, nativePlatform: string): Outcome {
+  const endedAt = Date.parse(outcome.finishedAt);
+  const common = {
+    image: outcome.image,
+    platform: outcome.platform,
+    startedAt: endedAt - outcome.durationMs,
+    endedAt,
+    ...(outcome.platform !== nativePlatform && { emulated: true }),
+    attempts: outcome.attempts,
+  };
+  if ('failure' in outcome) {
+    const { class: failureClass, kind, evidence } = outcome.failure;
+    return {
+      ...common,
+      status: 'failed',
+      failure: {
+        class: failureClass,
+        kind,
+        evidence,
+        ...(outcome.step && { step: outcome.step }),
+        ...(outcome.logFile && { logFile: outcome.logFile }),
+      },
+    };
+  }
+  const detail = CACHE_DETAIL[outcome.status];
+  return {
+    ...common,
+    status: outcome.status === 'built' ? 'built' : 'cached',
+    ...(detail && { detail }),
+    ref: outcome.ref,
+    ...(outcome.digest && { digest: outcome.digest }),
+  };
 }

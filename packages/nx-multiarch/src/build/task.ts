@@ -1,8 +1,10 @@
 import { logger } from '@nx/devkit';
-import { BuildFailedError, PluginError } from '../errors';
+import { BuildFailedError, ConfigError, PluginError, VerificationError } from '../errors';
+import type { FailureKind } from '../failure/classify';
 import { produceImage, type ProduceContext, reusableBuild } from '../image/produce';
 import { type Arch, nativeArch, ociPlatform } from '../platform';
 import { startServices, stopServices } from '../service/lifecycle';
+import { ServiceError } from '../service/spec';
 import { withSlot } from '../state/lock';
 import type { BuildRecord } from './record';
 import { type BuildFailure, progressPrefix, resultLine } from './summary';
@@ -19,11 +21,19 @@ function report(outcome: BuildOutcome): BuildOutcome {
   return outcome;
 }
 
+// What failed when no build attempt reported a classified failure of its own.
+function kindOf(error: PluginError): FailureKind {
+  if (error instanceof ServiceError) return 'service';
+  if (error instanceof VerificationError) return 'verification';
+  if (error instanceof ConfigError) return 'config';
+  return 'unknown';
+}
+
 function failureOf(ctx: ProduceContext, image: Image, arch: Arch, error: PluginError, started: number): BuildFailure {
   const last = error instanceof BuildFailedError ? error.last : undefined;
   const failure: BuildFailure['failure'] = last?.failure ?? {
     class: 'permanent',
-    kind: 'unknown',
+    kind: kindOf(error),
     evidence: error.message.split('\n')[0],
   };
   return {
@@ -36,13 +46,22 @@ function failureOf(ctx: ProduceContext, image: Image, arch: Arch, error: PluginE
     ...(last?.logFile && { logFile: last.logFile }),
     message: ctx.mask(error.message),
     durationMs: Date.now() - started,
+    finishedAt: new Date().toISOString(),
   };
 }
 
 /** Builds `images` for one platform with its build-time services running; a failed image does not stop the next. */
 async function buildImages(ctx: ProduceContext, images: readonly Image[], arch: Arch): Promise<BuildOutcome[]> {
   const { options } = ctx;
-  const services = await startServices(options.project, options.services, arch);
+  const started = Date.now();
+  let services: Awaited<ReturnType<typeof startServices>>;
+  try {
+    services = await startServices(options.project, options.services, arch);
+  } catch (error) {
+    // Every image of this platform failed for want of its services; the other platforms still build.
+    if (!(error instanceof ServiceError)) throw error;
+    return images.map((image) => report(failureOf(ctx, image, arch, error, started)));
+  }
   const outcomes: BuildOutcome[] = [];
   try {
     const inputs = {

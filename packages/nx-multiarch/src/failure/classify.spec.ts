@@ -103,6 +103,26 @@ describe('classifyFailure on captured and logged error texts', () => {
           '30.12 go: github.com/spf13/cobra@v1.8.1: Get "https://proxy.golang.org/github.com/spf13/cobra/@v/v1.8.1.mod": dial tcp 192.0.2.20:443: i/o timeout',
       },
     ],
+    // captured in the lab, whole buildx output
+    [
+      'buildx-0.13-run-qemu-missing.txt',
+      build,
+      { class: 'permanent', kind: 'qemu', evidence: '#5 0.145 exec /bin/sh: exec format error' },
+    ],
+    ['buildx-0.13-no-builder.txt', build, { class: 'permanent', kind: 'builder' }],
+    ['buildx-0.13-daemon-down.txt', build, { class: 'permanent', kind: 'daemon' }],
+    ['dockerd-pull-daemon-down.txt', pull, { class: 'permanent', kind: 'daemon' }],
+    [
+      'buildx-0.13-builder-boot-hub-dns.txt',
+      build,
+      {
+        class: 'transient',
+        kind: 'dns',
+        host: 'registry-1.docker.io',
+        evidence:
+          'ERROR: Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host',
+      },
+    ],
   ])('%s', (name, context, { evidence, ...expected }) => {
     const text = fixture(name);
     expect(classifyFailure(text, context)).toEqual({ evidence: evidence ?? text.trim(), ...expected });

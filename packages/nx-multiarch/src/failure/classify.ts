@@ -26,6 +26,11 @@ export type FailureKind =
   | 'run-step'
   | 'verification'
   | 'config'
+  | 'qemu'
+  | 'builder'
+  | 'daemon'
+  | 'service'
+  | 'missing-platform'
   // neither recognised: the class is the operation's default
   | 'unknown';
 
@@ -62,6 +67,9 @@ const transient = (kind: FailureKind, pattern: RegExp): Rule => ({ class: 'trans
 
 // A failed RUN step; its command text is the user's, so it is recognised before anything that text may contain.
 const RUN_STEP = permanent('run-step', /did not complete successfully: exit code: \d+|executor failed running/i);
+
+// A foreign-arch binary the kernel could not run: no QEMU binfmt handler for it.
+const QEMU = permanent('qemu', /exec format error/i);
 
 /** Network and server trouble, in the order a line is tested (the most specific cause first). */
 const NETWORK: readonly Rule[] = [
@@ -100,6 +108,12 @@ const NETWORK: readonly Rule[] = [
 /** Permanent first, then transient; within a line the first rule that matches decides. */
 const RULES: readonly Rule[] = [
   RUN_STEP,
+  QEMU,
+  permanent(
+    'builder',
+    /no builder "[^"]*" found|failed to (?:initialize|bootstrap) builder|\bbuilder \S+ is not running/i,
+  ),
+  permanent('daemon', /Cannot connect to the Docker daemon|error during connect:|Is the docker daemon running/i),
   // A COPY source missing from the context is reported as a cache-key failure too, but naming the path.
   permanent(
     'missing-file',
@@ -172,6 +186,8 @@ const STEP_NETWORK = NETWORK.filter((r) => r.kind !== 'oauth');
 
 /** A RUN step that failed because the network did is worth another attempt. */
 function runStep(line: string, lines: readonly string[]): Classification {
+  const qemu = lines.find((l) => QEMU.pattern.test(l));
+  if (qemu) return decided(QEMU, qemu, '');
   for (let i = lines.length - 1; i >= 0; i--) {
     if (RUN_STEP.pattern.test(lines[i])) continue;
     const rule = STEP_NETWORK.find((r) => r.pattern.test(lines[i]));

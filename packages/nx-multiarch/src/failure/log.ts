@@ -1,13 +1,16 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CommandError } from '../errors';
 import { redactText } from '../network/proxy';
+import { RUN_ID_ENV } from '../run/record';
 import { redactArgv } from '../secret/names';
 import type { Classification } from './classify';
 
 /** One failed attempt, as a line of `failures.jsonl` in the state directory. */
 export interface FailureRecord {
   time: string;
+  /** The Nx run it happened in (set by the plugin's preTasksExecution hook), for the run report. */
+  run?: string;
   operation: 'prefetch' | 'build' | 'manifest';
   /** The task's project. */
   project: string;
@@ -67,5 +70,23 @@ export function failureLine(record: FailureRecord): string {
 export function appendFailure(stateDir: string, record: FailureRecord): void {
   const file = failureLogPath(stateDir);
   mkdirSync(dirname(file), { recursive: true });
-  appendFileSync(file, failureLine(record), { flag: 'a' });
+  const run = process.env[RUN_ID_ENV];
+  appendFileSync(file, failureLine(run && !record.run ? { run, ...record } : record), { flag: 'a' });
+}
+
+/** The failure log's records of one run; lines that do not parse are skipped (a hand edit, a torn write). */
+export function readRunFailures(stateDir: string, run: string): FailureRecord[] {
+  const file = failureLogPath(stateDir);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(run))
+    .flatMap((line) => {
+      try {
+        const record = JSON.parse(line) as FailureRecord;
+        return record.run === run ? [record] : [];
+      } catch {
+        return [];
+      }
+    });
 }

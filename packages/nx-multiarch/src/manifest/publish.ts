@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readRecord, recordPath } from '../build/record';
 import { imagetoolsCreateArgs, imagetoolsInspectArgs, parsePushedImage, type PushedImage } from '../buildx/imagetools';
-import { CommandError, ConfigError, PluginError, VerificationError } from '../errors';
+import { CommandError, ConfigError, MissingPlatformError, PluginError, VerificationError } from '../errors';
 import type { NormalizedManifestOptions } from '../executors/manifest/options';
 import { type Classification, classifyFailure } from '../failure/classify';
 import { appendFailure, commandFields, type FailureRecord } from '../failure/log';
@@ -9,6 +9,7 @@ import { redactText } from '../network/proxy';
 import { archTag, imageRepository } from '../image/tag';
 import { type Arch, ociPlatform } from '../platform';
 import type { Runner } from '../process/exec';
+import { INDEX_COLUMN, type Outcome } from '../run/record';
 import { type AttemptFailure, withRetries } from '../retry/policy';
 import { describeEntries, type ExpectedEntry, indexProblems, platformManifest } from './verify';
 
@@ -92,7 +93,13 @@ export function classifyRegistryError(error: unknown): Classification {
 export function manifestFailure(error: PluginError): Pick<FailureRecord, 'class' | 'kind' | 'evidence'> {
   if (error instanceof CommandError) return classifyRegistryError(error);
   const kind =
-    error instanceof ConfigError ? 'config' : error instanceof VerificationError ? 'verification' : 'not-found';
+    error instanceof ConfigError
+      ? 'config'
+      : error instanceof VerificationError
+        ? 'verification'
+        : error instanceof MissingPlatformError
+          ? 'missing-platform'
+          : 'not-found';
   return { class: 'permanent', kind, evidence: redactText(error.message.split('\n')[0]) };
 }
 
@@ -199,7 +206,7 @@ export async function publishManifest(ctx: ManifestContext, image: string): Prom
   const missing = sources.filter((s) => !present.includes(s));
   if (missing.length > 0) {
     const message = missingMessage(options, missing);
-    if (!options.partial || present.length === 0) throw new PluginError(message);
+    if (!options.partial || present.length === 0) throw new MissingPlatformError(message);
     ctx.warn(`${image}: publishing a partial index (--partial): ${message}`);
   }
 
@@ -259,4 +266,33 @@ export function manifestLine(record: ManifestRecord): string {
   const attestations = record.attestations > 0 ? `, ${record.attestations} attestation(s)` : '';
   const missing = record.missing.length > 0 ? `; WITHOUT ${record.missing.map((m) => m.platform).join(', ')}` : '';
   return `✔ ${record.ref}${extra} ${record.status}: ${entries}${attestations}${missing}`;
+}
+
+/** An index's result as the run report shows it: the `index` cell of the image's row. */
+export function manifestOutcome(
+  image: string,
+  result: ManifestRecord | { failure: Pick<FailureRecord, 'class' | 'kind' | 'evidence'>; startedAt: number },
+): Outcome {
+  if ('failure' in result) {
+    const { class: failureClass, kind, evidence } = result.failure;
+    return {
+      image,
+      platform: INDEX_COLUMN,
+      status: 'failed',
+      startedAt: result.startedAt,
+      endedAt: Date.now(),
+      failure: { class: failureClass, kind, evidence },
+    };
+  }
+  const endedAt = Date.parse(result.finishedAt);
+  return {
+    image,
+    platform: INDEX_COLUMN,
+    status: result.status === 'created' ? 'built' : 'cached',
+    detail: result.missing.length > 0 ? `${result.status}, partial` : result.status,
+    startedAt: endedAt - result.durationMs,
+    endedAt,
+    ref: result.ref,
+    digest: result.digest,
+  };
 }

@@ -2,6 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CreateNodesContextV2 } from '@nx/devkit';
+import { buildSettingsSchema } from '../executors/build-image/options';
+import { manifestSettingsSchema } from '../executors/manifest/options';
+import { prefetchSettingsSchema } from '../executors/prefetch/options';
 import { createNodes } from './create-nodes';
 
 function workspace(files: Record<string, string>): CreateNodesContextV2 {
@@ -467,7 +470,7 @@ describe('createNodes', () => {
       name: 'acme-platform',
       root: '.',
       tags: ['nx-multiarch:workspace'],
-      metadata: { targetGroups: { 'Docker builder': ['builder-setup', 'prefetch', 'diagnose'] } },
+      metadata: { targetGroups: { 'Docker builder': ['builder-setup', 'prefetch', 'diagnose', 'report'] } },
       targets: {
         'builder-setup': {
           executor: 'nx-multiarch:builder-setup',
@@ -510,6 +513,15 @@ describe('createNodes', () => {
           metadata: {
             description:
               'Check daemon, buildx, QEMU, builder, mirrors, proxies and DNS, with a remedy per failing line',
+            technologies: ['docker'],
+          },
+        },
+        report: {
+          executor: 'nx-multiarch:report',
+          options: {},
+          cache: false,
+          metadata: {
+            description: "Print the last run's matrix of components x platforms, with a remedy per failure",
             technologies: ['docker'],
           },
         },
@@ -676,6 +688,36 @@ describe('createNodes', () => {
     const targets = result.projects?.['images/a']?.targets;
     expect(targets?.['push-image']?.dependsOn).not.toContainEqual(expect.objectContaining({ target: 'prefetch' }));
   });
+
+  test.each([
+    ['no settings', {}, {}, {}, {}],
+    ['empty settings', { build: {}, prefetch: {}, manifest: {} }, {}, {}, {}],
+    [
+      'some settings',
+      { build: { attempts: 5 }, prefetch: { concurrency: 2 }, manifest: { partial: true } },
+      { attempts: 5 },
+      { concurrency: 2 },
+      { partial: true },
+    ],
+  ])(
+    'writes %s of the plugin options into the targets, and no defaults',
+    async (_name, options, build, prefetch, manifest) => {
+      const context = workspace({
+        'package.json': '{"name":"ws"}',
+        'nx.json': '{}',
+        'images/a/Dockerfile': 'FROM alpine\n',
+      });
+      const results = await infer(['nx.json', 'images/a/Dockerfile'], options, context);
+      const targets = (root: string) => results.map(([, r]) => r.projects?.[root]?.targets).find(Boolean) ?? {};
+      // The target's options the plugin option may set; the executor applies the defaults of the others.
+      const settings = (options: object | undefined, schema: { shape: object }) =>
+        Object.fromEntries(Object.entries(options ?? {}).filter(([key]) => key in schema.shape));
+      expect(settings(targets('images/a')['build-image']?.options, buildSettingsSchema)).toStrictEqual(build);
+      expect(settings(targets('images/a')['push-image']?.options, buildSettingsSchema)).toStrictEqual(build);
+      expect(settings(targets('.').prefetch?.options, prefetchSettingsSchema)).toStrictEqual(prefetch);
+      expect(settings(targets('images/a').manifest?.options, manifestSettingsSchema)).toStrictEqual(manifest);
+    },
+  );
 
   it('only takes component files under the components globs', async () => {
     const context = workspace({ 'images/a/Dockerfile': 'FROM alpine\n', 'tools/ci/Dockerfile': 'FROM alpine\n' });

@@ -29,6 +29,9 @@ export const DIAGNOSE_EXECUTOR = 'nx-multiarch:diagnose';
 export const RENDER_EXECUTOR = 'nx-multiarch:render';
 export const PREFETCH_EXECUTOR = 'nx-multiarch:prefetch';
 export const MANIFEST_EXECUTOR = 'nx-multiarch:manifest';
+export const REPORT_EXECUTOR = 'nx-multiarch:report';
+// Not `nx report`: that is Nx's own command. This one runs as `nx run <workspace>:report`.
+export const REPORT_TARGET = 'report';
 export const PREFETCH_TARGET = 'prefetch';
 /** build-image with --push, into its own output directory: what manifest publishes from. */
 export const PUSH_TARGET = 'push-image';
@@ -275,7 +278,7 @@ function workspaceNode(options: NormalizedPluginOptions, context: CreateNodesCon
         name: workspaceProjectName(options, context.workspaceRoot),
         root: '.',
         tags: [WORKSPACE_TAG],
-        metadata: { targetGroups: { 'Docker builder': ['builder-setup', PREFETCH_TARGET, 'diagnose'] } },
+        metadata: { targetGroups: { 'Docker builder': ['builder-setup', PREFETCH_TARGET, 'diagnose', REPORT_TARGET] } },
         targets: {
           'builder-setup': {
             executor: BUILDER_SETUP_EXECUTOR,
@@ -321,6 +324,16 @@ function workspaceNode(options: NormalizedPluginOptions, context: CreateNodesCon
             metadata: {
               description:
                 'Check daemon, buildx, QEMU, builder, mirrors, proxies and DNS, with a remedy per failing line',
+              technologies: ['docker'],
+            },
+          },
+          [REPORT_TARGET]: {
+            executor: REPORT_EXECUTOR,
+            options: { ...(options.builder.stateDir && { stateDir: options.builder.stateDir }) },
+            // It reads the state directory, which no input describes.
+            cache: false,
+            metadata: {
+              description: "Print the last run's matrix of components x platforms, with a remedy per failure",
               technologies: ['docker'],
             },
           },

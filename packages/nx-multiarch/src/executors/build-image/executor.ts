@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { buildTask } from '../../build/task';
+import { failedBeforeBuilding, reportBuildTask } from '../../build/run-report';
 import { taskLine } from '../../build/summary';
 import { PluginError } from '../../errors';
 import { appendFailure } from '../../failure/log';
@@ -62,6 +63,7 @@ export default async function buildImageExecutor(
       return { success: true };
     }
     const outcomes = await buildTask(ctx);
+    reportBuildTask(context, outcomes);
     logger.info(`nx-multiarch: ${taskLine(project, outcomes)}`);
     return { success: outcomes.every((o) => !('failure' in o)) };
   } catch (error) {
@@ -70,6 +72,10 @@ export default async function buildImageExecutor(
     logger.error(`nx-multiarch: ${project}: ${message}`);
     const stateDir = resolve(context.root, options.stateDir ?? DEFAULT_STATE_DIR);
     const kind = error.name === 'ConfigError' ? 'config' : 'unknown';
+    reportBuildTask(
+      context,
+      failedBeforeBuilding(options, project, { kind, evidence: message.split('\n')[0], message }),
+    );
     appendFailure(stateDir, {
       time: new Date().toISOString(),
       operation: 'build',

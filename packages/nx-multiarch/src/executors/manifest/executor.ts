@@ -11,6 +11,7 @@ import {
   manifestFailure,
   type ManifestContext,
   manifestLine,
+  manifestOutcome,
   manifestTags,
   publishManifest,
   sourceRefs,
@@ -18,6 +19,7 @@ import {
 } from '../../manifest/publish';
 import { proxiesFromEnv, proxyEnv, redactText, resolveProxies } from '../../network/proxy';
 import { run } from '../../process/exec';
+import { contextTaskId, type Outcome, writeTaskReport } from '../../run/record';
 import { DEFAULT_STATE_DIR, readBuilderState } from '../../state/builder-state';
 import { type ManifestExecutorSchema, type NormalizedManifestOptions, normalizeManifestOptions } from './options';
 
@@ -37,9 +39,11 @@ export default async function manifestExecutor(
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
   const project = context.projectName ?? 'unknown';
+  const outcomes: Outcome[] = [];
   let failed = false;
-  const fail = (error: PluginError, ref?: string) => {
+  const fail = (error: PluginError, ref?: string, image = project, startedAt = Date.now()) => {
     failed = true;
+    outcomes.push(manifestOutcome(image, { failure: manifestFailure(error), startedAt }));
     const message = redactText(error.message);
     logger.error(`nx-multiarch: ✖ ${ref ?? project} FAILED: ${message}`);
     appendFailure(resolve(context.root, options.stateDir ?? DEFAULT_STATE_DIR), {
@@ -72,18 +76,21 @@ export default async function manifestExecutor(
       warn: (line) => logger.warn(`nx-multiarch: ${project}: ${line}`),
     };
     for (const { name } of o.images) {
+      const startedAt = Date.now();
       try {
         const record = await publishManifest(ctx, name);
         writeManifestRecord(o.outputDir, record);
+        outcomes.push(manifestOutcome(name, record));
         logger.info(`nx-multiarch: ${manifestLine(record)}`);
       } catch (error) {
         if (!(error instanceof PluginError)) throw error;
-        fail(error, manifestTags(o, name)[0]);
+        fail(error, manifestTags(o, name)[0], name, startedAt);
       }
     }
   } catch (error) {
     if (!(error instanceof PluginError)) throw error;
     fail(error);
   }
+  writeTaskReport({ task: contextTaskId(context), project, target: context.targetName ?? 'manifest', outcomes });
   return { success: !failed };
 }

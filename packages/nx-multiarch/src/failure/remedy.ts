@@ -1,0 +1,145 @@
+import type { FailureKind } from './classify';
+import { isDockerHubHost } from './classify';
+
+export interface RemedyContext {
+  /** The command that runs the diagnose target, e.g. `nx run acme:diagnose`. */
+  diagnose: string;
+  /** The command that runs the builder-setup target. */
+  builderSetup: string;
+  project: string;
+  /** `linux/arm64`; absent for tasks that are not about one platform. */
+  platform?: string;
+  /** Registry (or other) host the failure names. */
+  host?: string;
+  /** The whole output of the failed attempt. */
+  logFile?: string;
+}
+
+interface Remedy {
+  /** The likely cause, in the user's terms. */
+  cause: string;
+  /** What to run (or look at) to confirm it, and the fix. */
+  check: string;
+}
+
+type Rule = (c: RemedyContext & { where: string; arch: string }) => Remedy;
+
+const network =
+  (cause: (c: Parameters<Rule>[0]) => string): Rule =>
+  (c) => ({
+    cause: `${cause(c)}; it was retried`,
+    check: `${c.diagnose} (checks mirrors, proxies, DNS and the token endpoint from here)`,
+  });
+
+const hubDirect: Rule = (c) => ({
+  cause:
+    `BuildKit went to Docker Hub (${c.host ?? 'auth.docker.io'}) instead of your mirror: a docker-container builder ` +
+    'does not read daemon.json (mirrors, proxies)',
+  check: `${c.builderSetup} writes them into the builder's buildkitd.toml; confirm with ${c.diagnose}`,
+});
+
+// One line per failure kind: what most likely happened, and the command that confirms or fixes it.
+const REMEDIES: Record<FailureKind, Rule> = {
+  timeout: (c) =>
+    c.host && isDockerHubHost(c.host)
+      ? hubDirect(c)
+      : network((c) => `${c.where} did not answer in time (slow link, dead proxy or a route that drops packets)`)(c),
+  stalled: (c) => ({
+    cause: 'the build printed nothing for longer than stallTimeout: a registry or a step hung',
+    check: `${c.diagnose}; if a step is just slow (QEMU), raise stallTimeout`,
+  }),
+  tls: network((c) => `the TLS handshake with ${c.where} timed out: an intercepting proxy or a saturated link`),
+  dns: (c) =>
+    c.host && isDockerHubHost(c.host)
+      ? hubDirect(c)
+      : network((c) => `${c.where} does not resolve from the builder (no DNS on this network, or a typo)`)(c),
+  refused: network((c) => `nothing listens at ${c.where}: the registry, mirror or proxy is down or its port is wrong`),
+  unreachable: network((c) => `no route to ${c.where}: a firewall or an offline network`),
+  reset: network((c) => `the connection to ${c.where} was dropped, usually by a proxy in between`),
+  eof: network((c) => `${c.where} closed the connection mid-request (a proxy, or an overloaded registry)`),
+  'server-error': network((c) => `${c.where} answered 5xx: the registry or mirror is failing`),
+  'rate-limit': (c) => ({
+    cause: `${c.where} rate-limited the pulls (Docker Hub allows 100 anonymous pulls per 6 h)`,
+    check: 'pull through a registry mirror or docker login; prefetch warms each base image once per platform',
+  }),
+  oauth: hubDirect,
+  network: network((c) => `a download from ${c.where} failed`),
+  'poisoned-cache': (c) => ({
+    cause: "the builder's cache lost a record it pointed to; the retry ran without cache",
+    check: `if it recurs: docker buildx prune --all (on the builder ${c.builderSetup} made)`,
+  }),
+  'not-found': (c) => ({
+    cause: `an image or tag does not exist at ${c.where} (or it is private: Docker Hub answers both alike)`,
+    check: 'docker buildx imagetools inspect <image>; a mirror only serves what it has cached or can fetch',
+  }),
+  unauthorized: (c) => ({
+    cause: `${c.where} refused the credentials (or there were none)`,
+    check: `docker login ${c.host ?? '<registry>'} (buildx reads ~/.docker/config.json)`,
+  }),
+  'no-matching-platform': (c) => ({
+    cause: `a base image has no ${c.arch} variant`,
+    check: `docker buildx imagetools inspect <base image>; use a multi-arch tag, or drop ${c.arch} from ${c.project}'s platforms`,
+  }),
+  'missing-platform': (c) => ({
+    cause: `the multi-arch index would lack ${c.platform ?? 'a platform'}: it was never pushed`,
+    check: `nx run ${c.project}:push-image --platform=${c.arch}, or publish without it: --partial`,
+  }),
+  'invalid-reference': () => ({
+    cause: 'an image reference is malformed, often an empty build arg in FROM',
+    check: 'check the ARGs FROM uses in .env / .env.example (dry run: --dryRun prints the argv)',
+  }),
+  'missing-file': () => ({
+    cause: 'a COPY/ADD source is not in the build context',
+    check: 'check the path against the context directory and .dockerignore',
+  }),
+  dockerfile: () => ({ cause: 'the Dockerfile does not parse', check: 'fix the line the error names' }),
+  'tls-config': (c) => ({
+    cause: `${c.where} speaks plain HTTP or has a certificate nobody trusts`,
+    check: `add it to daemon.json insecure-registries (or its CA to /etc/docker/certs.d/${c.host ?? '<host>'}/), then ${c.builderSetup}`,
+  }),
+  'run-step': (c) => ({
+    cause: 'a RUN step exited non-zero: the build itself failed, not the network',
+    check: `read ${c.logFile ?? 'the step output above'}; rerun alone: nx run ${c.project}:build-image --platform=${c.arch}`,
+  }),
+  verification: (c) => ({
+    cause: 'the image that came out is not what was asked for (wrong architecture or digest)',
+    check: `${c.diagnose} --probe (runs uname -m per platform); a base image may mislabel its platform`,
+  }),
+  config: () => ({
+    cause: 'bad configuration',
+    check: 'the message names the file, the field and the fix',
+  }),
+  qemu: (c) => ({
+    cause: `${c.arch} binaries cannot run on this machine: QEMU binfmt is not registered (or the step ran a binary of another architecture)`,
+    check: `${c.diagnose} (checks binfmt_misc); install qemu-user-static, or add a native ${c.arch} node to the builder`,
+  }),
+  builder: (c) => ({
+    cause: 'the buildx builder is missing or could not start',
+    check: `${c.builderSetup} recreates it; docker buildx ls shows what exists`,
+  }),
+  daemon: (c) => ({
+    cause: 'no Docker daemon answers at DOCKER_HOST',
+    check: `start dockerd (or point DOCKER_HOST at it); ${c.diagnose}`,
+  }),
+  service: (c) => ({
+    cause: 'a build-time service did not start or become healthy',
+    check: `the message has its container log; build it first: nx run <service>:build-image --platform=${c.arch}`,
+  }),
+  unknown: (c) => ({
+    cause: 'not a failure nx-multiarch recognises',
+    check: `read ${c.logFile ?? 'the task output'}; ${c.diagnose} checks the environment`,
+  }),
+};
+
+/** The one line that tells a user what most likely went wrong and how to confirm it. */
+export function remedyFor(kind: FailureKind, context: RemedyContext): string {
+  const where = context.host ?? 'the registry';
+  const arch = context.platform?.replace(/^linux\//, '') ?? '<arch>';
+  const { cause, check } = REMEDIES[kind]({ ...context, where, arch });
+  return `${cause}. Check: ${check}`;
+}
+
+/** The commands a remedy names, for a workspace whose workspace-level project is `workspaceProject`. */
+export function remedyCommands(workspaceProject: string): Pick<RemedyContext, 'diagnose' | 'builderSetup'> {
+  return { diagnose: `nx run ${workspaceProject}:diagnose`, builderSetup: `nx run ${workspaceProject}:builder-setup` };
+}

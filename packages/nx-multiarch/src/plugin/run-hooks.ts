@@ -1,0 +1,70 @@
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { type PostTasksExecution, type PreTasksExecution, readCachedProjectGraph } from '@nx/devkit';
+import { readRunFailures } from '../failure/log';
+import { reportHtml } from '../report/html';
+import { reportText } from '../report/text';
+import { assembleRun } from '../run/assemble';
+import {
+  LAST_RUN_FILE,
+  RUN_DIR_ENV,
+  RUN_ID_ENV,
+  readTaskReports,
+  runDir,
+  runHtmlPath,
+  runRecordPath,
+  runsDir,
+} from '../run/record';
+import { runTasks, workspaceProjectOf } from '../run/tasks';
+import { DEFAULT_STATE_DIR } from '../state/builder-state';
+import { writeFileAtomic } from '../state/atomic-file';
+import type { PluginOptions } from './options';
+
+/** Runs kept in the state directory; older ones are removed after each run. */
+export const KEEP_RUNS = 20;
+
+const stateDirOf = (options: PluginOptions | undefined, root: string) =>
+  resolve(root, options?.builder?.stateDir ?? DEFAULT_STATE_DIR);
+
+/** Tells every task of the run which run it belongs to and where to leave its report. */
+export const preTasksExecution: PreTasksExecution<PluginOptions> = (options, context) => {
+  process.env[RUN_ID_ENV] = context.id;
+  process.env[RUN_DIR_ENV] = runDir(stateDirOf(options, context.workspaceRoot), context.id);
+};
+
+/**
+ * Joins Nx's task results with the executors' reports into the run record and its HTML page, and prints the summary
+ * as the last thing of the run (when Nx runs the hook in the CLI process: no daemon, always the case in CI).
+ */
+export const postTasksExecution: PostTasksExecution<PluginOptions> = (options, context) => {
+  const stateDir = stateDirOf(options, context.workspaceRoot);
+  const dir = runDir(stateDir, context.id);
+  const graph = readCachedProjectGraph();
+  const tasks = runTasks(context.taskResults, graph);
+  if (tasks.length === 0) return;
+  const record = assembleRun({
+    id: context.id,
+    argv: context.argv,
+    startTime: context.startTime,
+    endTime: context.endTime,
+    workspaceProject: workspaceProjectOf(graph),
+    tasks,
+    reports: readTaskReports(dir),
+    failures: readRunFailures(stateDir, context.id),
+  });
+  writeFileAtomic(runRecordPath(dir), `${JSON.stringify(record, null, 2)}\n`);
+  writeFileAtomic(runHtmlPath(dir), reportHtml(record));
+  writeFileSync(join(runsDir(stateDir), LAST_RUN_FILE), `${context.id}\n`);
+  pruneRuns(stateDir, context.id);
+  console.log(`\n${reportText(record, relative(context.workspaceRoot, runHtmlPath(dir)))}`);
+};
+
+function pruneRuns(stateDir: string, current: string): void {
+  const dir = runsDir(stateDir);
+  if (!existsSync(dir)) return;
+  const runs = readdirSync(dir)
+    .filter((name) => name !== current && existsSync(runRecordPath(join(dir, name))))
+    .map((name) => ({ name, time: statSync(join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.time - a.time);
+  for (const old of runs.slice(KEEP_RUNS - 1)) rmSync(join(dir, old.name), { recursive: true, force: true });
+}

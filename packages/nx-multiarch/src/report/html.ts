@@ -1,0 +1,201 @@
+import type { Cell, RunRecord } from '../run/assemble';
+import { INDEX_COLUMN } from '../run/record';
+import { criticalPathLine, duration, problemLines, totalsLine } from './text';
+
+/** Matrix cell backgrounds: each status its own colour, used nowhere else on the page (a screenshot can count them). */
+export const CELL_COLORS: Record<Cell['status'], string> = {
+  built: '#2e7d32',
+  cached: '#7cb342',
+  failed: '#c62828',
+  skipped: '#9e9e9e',
+};
+
+// Timeline bars: the same hues, lighter, so they never pass for matrix cells.
+const BAR_COLORS: Record<Cell['status'], string> = {
+  built: '#66bb6a',
+  cached: '#c5e1a5',
+  failed: '#ef9a9a',
+  skipped: '#e0e0e0',
+};
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
+const columnTitle = (column: string) => (column === INDEX_COLUMN ? 'multi-arch index' : column);
+
+function cellHtml(cell: Cell | undefined): string {
+  if (!cell) return '<td class="none"></td>';
+  const lines = [`<b>${cell.status}</b>${cell.detail ? ` <span>(${escapeHtml(cell.detail)})</span>` : ''}`];
+  if (cell.durationMs !== undefined && cell.status !== 'skipped') {
+    lines.push(`${duration(cell.durationMs)}${cell.emulated ? ' · QEMU' : ''}`);
+  }
+  if (cell.digest) lines.push(`<code>${escapeHtml(cell.digest.slice(0, 19))}…</code>`);
+  if (cell.failure) {
+    lines.push(`<span class="class">${cell.failure.kind} (${cell.failure.class})</span>`);
+    if (cell.remedy) lines.push(`<span class="remedy">${escapeHtml(cell.remedy)}</span>`);
+  }
+  if (cell.blockedBy?.length) lines.push(`waited for ${escapeHtml(cell.blockedBy.join(', '))}`);
+  const title = cell.failure ? ` title="${escapeHtml(cell.failure.evidence)}"` : '';
+  return `<td class="cell ${cell.status}" data-status="${cell.status}"${title}>${lines.join('<br>')}</td>`;
+}
+
+function matrixHtml(record: RunRecord): string {
+  const rows = [...new Set(record.cells.map((c) => c.row))].sort();
+  const at = new Map(record.cells.map((c) => [`${c.row}\0${c.platform}`, c]));
+  const head = `<tr><th>component</th>${record.columns.map((c) => `<th>${escapeHtml(columnTitle(c))}</th>`).join('')}</tr>`;
+  const body = rows
+    .map(
+      (row) =>
+        `<tr><th class="row">${escapeHtml(row)}</th>${record.columns.map((col) => cellHtml(at.get(`${row}\0${col}`))).join('')}</tr>`,
+    )
+    .join('\n');
+  return `<table class="matrix" id="matrix">\n${head}\n${body}\n</table>`;
+}
+
+interface Bar {
+  cell: Cell;
+  start: number;
+  end: number;
+  track: number;
+}
+
+/** Bars of one lane packed into tracks so that none overlaps another. */
+export function packBars(cells: readonly Cell[]): Bar[] {
+  const ends: number[] = [];
+  return [...cells]
+    .filter((c) => c.startedAt !== undefined && c.endedAt !== undefined)
+    .sort((a, b) => a.startedAt! - b.startedAt! || a.row.localeCompare(b.row))
+    .map((cell) => {
+      let track = ends.findIndex((end) => end <= cell.startedAt!);
+      if (track < 0) track = ends.push(0) - 1;
+      ends[track] = cell.endedAt!;
+      return { cell, start: cell.startedAt!, end: cell.endedAt!, track };
+    });
+}
+
+/** A task that is no cell, drawn like one: its status from Nx's. */
+function taskBar(task: RunRecord['tasks'][number]): {
+  cell: Pick<Cell, 'task' | 'row' | 'status'>;
+  start: number;
+  end: number;
+} {
+  const status: Cell['status'] =
+    task.status === 'failure' || task.status === 'stopped'
+      ? 'failed'
+      : task.status === 'skipped'
+        ? 'skipped'
+        : task.status === 'success'
+          ? 'built'
+          : 'cached';
+  return {
+    cell: { task: task.id, row: `${task.project}:${task.target}`, status },
+    start: task.startedAt!,
+    end: task.endedAt!,
+  };
+}
+
+const WIDTH = 1000;
+const LABEL = 120;
+const TRACK = 22;
+
+/** One lane per platform, a bar per cell from its start to its end; critical-path tasks outlined. */
+function timelineSvg(record: RunRecord): string {
+  const span = Math.max(record.durationMs, 1);
+  const x = (t: number) => LABEL + ((t - record.startedAt) / span) * (WIDTH - LABEL - 10);
+  const critical = new Set(record.criticalPath);
+  let y = 24;
+  const parts: string[] = [];
+  // Tasks that are no cell of the matrix (builder-setup, prefetch, render) get a lane of their own.
+  const inCells = new Set(record.cells.map((c) => c.task));
+  const setup = record.tasks
+    .filter((t) => !inCells.has(t.id) && t.startedAt !== undefined && t.endedAt !== undefined)
+    .map((t) => ({ ...taskBar(t), track: 0 }));
+  if (setup.length > 0) {
+    parts.push(`<text x="4" y="${y + 15}" class="lane">setup</text>`);
+    for (const [i, bar] of setup.entries()) {
+      const left = x(bar.start);
+      const width = Math.max(2, x(bar.end) - left);
+      const top = y + (i % 2) * TRACK;
+      const onPath = critical.has(bar.cell.task) ? ' critical' : '';
+      parts.push(
+        `<g class="bar${onPath}"><title>${escapeHtml(`${bar.cell.task}: ${duration(bar.end - bar.start)}`)}</title>` +
+          `<rect x="${left.toFixed(1)}" y="${top}" width="${width.toFixed(1)}" height="${TRACK - 4}" rx="3" fill="${BAR_COLORS[bar.cell.status]}"/>` +
+          `<text x="${(left + 3).toFixed(1)}" y="${top + 13}">${escapeHtml(bar.cell.row)}</text></g>`,
+      );
+    }
+    y += Math.min(setup.length, 2) * TRACK + 12;
+    parts.push(`<line x1="0" x2="${WIDTH}" y1="${y - 6}" y2="${y - 6}" class="sep"/>`);
+  }
+  for (const lane of record.columns) {
+    const bars = packBars(record.cells.filter((c) => c.platform === lane));
+    const tracks = Math.max(1, ...bars.map((b) => b.track + 1));
+    parts.push(`<text x="4" y="${y + 15}" class="lane">${escapeHtml(columnTitle(lane))}</text>`);
+    for (const bar of bars) {
+      const left = x(bar.start);
+      const width = Math.max(2, x(bar.end) - left);
+      const top = y + bar.track * TRACK;
+      const onPath = critical.has(bar.cell.task) ? ' critical' : '';
+      const label = `${bar.cell.row}${bar.cell.emulated ? ' (QEMU)' : ''}`;
+      const tip = `${bar.cell.row} ${bar.cell.platform}: ${bar.cell.status}, ${duration(bar.end - bar.start)}`;
+      parts.push(
+        `<g class="bar${onPath}"><title>${escapeHtml(tip)}</title>` +
+          `<rect x="${left.toFixed(1)}" y="${top}" width="${width.toFixed(1)}" height="${TRACK - 4}" rx="3" fill="${BAR_COLORS[bar.cell.status]}"${bar.cell.emulated ? ' stroke-dasharray="4 2"' : ''}/>` +
+          `<text x="${(left + 3).toFixed(1)}" y="${top + 13}">${escapeHtml(label)}</text></g>`,
+      );
+    }
+    y += tracks * TRACK + 12;
+    parts.push(`<line x1="0" x2="${WIDTH}" y1="${y - 6}" y2="${y - 6}" class="sep"/>`);
+  }
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
+    const t = record.startedAt + f * span;
+    const anchor = f === 1 ? ' text-anchor="end"' : '';
+    return `<text x="${x(t).toFixed(1)}" y="14" class="tick"${anchor}>${duration(t - record.startedAt)}</text>`;
+  });
+  return `<svg class="timeline" id="timeline" width="${WIDTH}" height="${y}" viewBox="0 0 ${WIDTH} ${y}">${ticks.join('')}${parts.join('')}</svg>`;
+}
+
+const STYLE = `
+body { font: 13px/1.4 'DejaVu Sans', sans-serif; margin: 16px; color: #212121; }
+h1 { font-size: 18px; margin: 0 0 4px; } h2 { font-size: 15px; margin: 20px 0 6px; }
+.verdict.ok { color: #2e7d32; } .verdict.failed { color: #b71c1c; }
+table.matrix { border-collapse: separate; border-spacing: 4px; }
+table.matrix th { text-align: left; padding: 4px 8px; }
+td.cell { color: #fff; padding: 8px 10px; min-width: 150px; max-width: 340px; vertical-align: top; border-radius: 3px; }
+td.cell.cached, td.cell.skipped { color: #111; }
+${Object.entries(CELL_COLORS)
+  .map(([status, color]) => `td.cell.${status} { background: ${color}; }`)
+  .join('\n')}
+td.cell code { font-size: 11px; } td.cell .remedy { font-size: 11px; display: block; margin-top: 4px; }
+td.cell .class { font-weight: bold; }
+svg.timeline text { font-size: 11px; fill: #212121; } svg.timeline .lane { font-weight: bold; }
+svg.timeline .tick { fill: #757575; } svg.timeline .sep { stroke: #eeeeee; }
+svg.timeline .critical rect { stroke: #212121; stroke-width: 2; }
+ul.problems li { margin-bottom: 6px; } pre { background: #f5f5f5; padding: 8px; white-space: pre-wrap; }
+`;
+
+/** A self-contained page (no script, no link, no network): the matrix, the timeline and the problems. */
+export function reportHtml(record: RunRecord): string {
+  const verdict = record.success ? 'succeeded' : 'FAILED';
+  const path = criticalPathLine(record);
+  const problems = problemLines(record).map((l) => l.trim());
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>nx-multiarch run ${escapeHtml(record.id.slice(0, 12))}: ${verdict}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>nx-multiarch run <code>${escapeHtml(record.id.slice(0, 12))}</code>: <span class="verdict ${record.success ? 'ok' : 'failed'}">${verdict}</span> in ${duration(record.durationMs)}</h1>
+<p><code>${escapeHtml(record.command)}</code>, started ${new Date(record.startedAt).toISOString()}</p>
+<h2>Components x platforms</h2>
+${matrixHtml(record)}
+<p id="totals">${escapeHtml(totalsLine(record))}</p>
+<h2>Timeline</h2>
+<p>One lane per platform; dashed bars ran under QEMU emulation; outlined bars are the critical path.${path ? ` ${escapeHtml(path)}` : ''}</p>
+${timelineSvg(record)}
+${problems.length > 0 ? `<h2>Problems</h2>\n<pre id="problems">${escapeHtml(problems.join('\n'))}</pre>` : ''}
+</body>
+</html>
+`;
+}

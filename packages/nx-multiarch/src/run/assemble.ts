@@ -1,0 +1,305 @@
+import type { FailureRecord } from '../failure/log';
+import { remedyCommands, remedyFor } from '../failure/remedy';
+import { type CellStatus, INDEX_COLUMN, type Outcome, type OutcomeFailure, type TaskReport } from './record';
+
+/** Nx's status of a task at the end of a run (tasks-runner `TaskStatus`). */
+export type NxTaskStatus =
+  'success' | 'failure' | 'skipped' | 'stopped' | 'local-cache-kept-existing' | 'local-cache' | 'remote-cache';
+
+/** A task of the run as Nx and the project graph describe it. */
+export interface RunTaskInput {
+  id: string;
+  project: string;
+  target: string;
+  /** `nx-multiarch:build-image`... */
+  executor: string;
+  /** builder-setup and prefetch serve every build of the run; the rest belong to one component. */
+  scope: 'workspace' | 'component';
+  status: NxTaskStatus;
+  startTime?: number;
+  endTime?: number;
+  /** What the task was to produce: its images and platforms (`linux/arm64`, or `index`). */
+  images: string[];
+  platforms: string[];
+  /** Projects this task's project depends on (the project graph's edges). */
+  dependsOnProjects: string[];
+}
+
+export interface RunInput {
+  id: string;
+  argv: readonly string[];
+  startTime: number;
+  endTime: number;
+  workspaceProject: string;
+  tasks: RunTaskInput[];
+  reports: TaskReport[];
+  /** failures.jsonl lines written during this run (every attempt, retried or not). */
+  failures: FailureRecord[];
+}
+
+export interface Cell {
+  /** Matrix row: the project, or `project/image` when a project builds several images. */
+  row: string;
+  project: string;
+  image: string;
+  /** Matrix column. */
+  platform: string;
+  task: string;
+  target: string;
+  status: CellStatus;
+  detail?: string;
+  startedAt?: number;
+  endedAt?: number;
+  durationMs?: number;
+  emulated?: boolean;
+  ref?: string;
+  digest?: string;
+  attempts?: number;
+  failure?: OutcomeFailure;
+  remedy?: string;
+  /** For a skipped cell: the failed tasks it waited for. */
+  blockedBy?: string[];
+}
+
+export interface RunTask {
+  id: string;
+  project: string;
+  target: string;
+  executor: string;
+  scope: RunTaskInput['scope'];
+  status: NxTaskStatus;
+  startedAt?: number;
+  endedAt?: number;
+  durationMs?: number;
+  /** Tasks of this run it waited for. */
+  after: string[];
+}
+
+export interface RunRecord {
+  version: 1;
+  id: string;
+  command: string;
+  startedAt: number;
+  endedAt: number;
+  durationMs: number;
+  workspaceProject: string;
+  /** Matrix columns in order: platforms, then `index` when the run published indexes. */
+  columns: string[];
+  tasks: RunTask[];
+  cells: Cell[];
+  totals: Record<CellStatus, number>;
+  /** Task ids from the first to the last: the chain of tasks each of which waited for the one before. */
+  criticalPath: string[];
+  /** Failed attempts logged during the run, including the ones a retry recovered from. */
+  attemptsFailed: { transient: number; permanent: number };
+  success: boolean;
+}
+
+const CACHED_BY_NX: ReadonlySet<NxTaskStatus> = new Set(['local-cache', 'local-cache-kept-existing', 'remote-cache']);
+
+const rowName = (project: string, image: string) => (project === image ? project : `${project}/${image}`);
+
+/** The run as a matrix of cells, with every task's Nx status, timings, remedies and the critical path. */
+export function assembleRun(input: RunInput): RunRecord {
+  const reports = new Map(input.reports.map((r) => [r.task, r]));
+  const commands = remedyCommands(input.workspaceProject);
+  const failedTasks = new Set(input.tasks.filter((t) => t.status === 'failure').map((t) => t.id));
+  const after = predecessors(input.tasks);
+  const cells: Cell[] = [];
+  for (const task of input.tasks) {
+    const report = reports.get(task.id);
+    const base = { project: task.project, task: task.id, target: task.target };
+    if (report) {
+      for (const outcome of report.outcomes) {
+        cells.push(withRemedy(fromOutcome(base, outcome), commands));
+      }
+      continue;
+    }
+    const blockedBy = transitiveFailures(task.id, after, failedTasks);
+    for (const image of task.images) {
+      for (const platform of task.platforms) {
+        const cell: Cell = { ...base, row: rowName(task.project, image), image, platform, status: 'skipped' };
+        if (CACHED_BY_NX.has(task.status)) Object.assign(cell, { status: 'cached', detail: 'Nx cache' });
+        else if (task.status === 'failure' || task.status === 'stopped') {
+          Object.assign(cell, {
+            status: 'failed',
+            failure: {
+              class: 'permanent',
+              kind: 'unknown',
+              evidence: task.status === 'stopped' ? 'the task was stopped' : 'the task failed before it reported',
+            },
+          });
+        } else if (task.status === 'skipped' && blockedBy.length > 0) cell.blockedBy = blockedBy;
+        cells.push(withRemedy(cell, commands));
+      }
+    }
+  }
+  const matrixCells = dedupe(cells);
+  const tasks: RunTask[] = input.tasks.map((t) => ({
+    id: t.id,
+    project: t.project,
+    target: t.target,
+    executor: t.executor,
+    scope: t.scope,
+    status: t.status,
+    ...(t.startTime !== undefined && { startedAt: t.startTime }),
+    ...(t.endTime !== undefined && { endedAt: t.endTime }),
+    ...(t.startTime !== undefined && t.endTime !== undefined && { durationMs: t.endTime - t.startTime }),
+    after: after.get(t.id) ?? [],
+  }));
+  const totals: Record<CellStatus, number> = { built: 0, cached: 0, failed: 0, skipped: 0 };
+  for (const cell of matrixCells) totals[cell.status]++;
+  return {
+    version: 1,
+    id: input.id,
+    command: commandLine(input.argv),
+    startedAt: input.startTime,
+    endedAt: input.endTime,
+    durationMs: input.endTime - input.startTime,
+    workspaceProject: input.workspaceProject,
+    columns: columns(matrixCells),
+    tasks,
+    cells: matrixCells,
+    totals,
+    criticalPath: criticalPath(tasks),
+    attemptsFailed: {
+      transient: input.failures.filter((f) => f.class === 'transient').length,
+      permanent: input.failures.filter((f) => f.class === 'permanent').length,
+    },
+    success: input.tasks.every((t) => t.status !== 'failure' && t.status !== 'skipped' && t.status !== 'stopped'),
+  };
+}
+
+function fromOutcome(base: Pick<Cell, 'project' | 'task' | 'target'>, o: Outcome): Cell {
+  return {
+    ...base,
+    row: rowName(base.project, o.image),
+    image: o.image,
+    platform: o.platform,
+    status: o.status,
+    ...(o.detail && { detail: o.detail }),
+    startedAt: o.startedAt,
+    endedAt: o.endedAt,
+    durationMs: o.endedAt - o.startedAt,
+    ...(o.emulated && { emulated: true }),
+    ...(o.ref && { ref: o.ref }),
+    ...(o.digest && { digest: o.digest }),
+    ...(o.attempts !== undefined && { attempts: o.attempts }),
+    ...(o.failure && { failure: o.failure }),
+  };
+}
+
+function withRemedy(cell: Cell, commands: ReturnType<typeof remedyCommands>): Cell {
+  if (!cell.failure) return cell;
+  const platform = cell.platform === INDEX_COLUMN ? undefined : cell.platform;
+  const host = hostOf(cell.failure.evidence);
+  const remedy = remedyFor(cell.failure.kind, {
+    ...commands,
+    project: cell.project,
+    ...(platform && { platform }),
+    ...(host && { host }),
+    ...(cell.failure.logFile && { logFile: cell.failure.logFile }),
+  });
+  return { ...cell, remedy };
+}
+
+// The classifier keeps the host in its own result, but outcomes carry only the evidence line.
+function hostOf(evidence: string): string | undefined {
+  return /\bhttps?:\/\/([^/"'\s]+)/.exec(evidence)?.[1]?.toLowerCase();
+}
+
+// push-image builds what build-image does: when one run has both for a cell, the push is what counts.
+function dedupe(cells: Cell[]): Cell[] {
+  const byKey = new Map<string, Cell>();
+  for (const cell of cells) {
+    const key = `${cell.row}\0${cell.platform}`;
+    const seen = byKey.get(key);
+    if (!seen || rank(cell) > rank(seen)) byKey.set(key, cell);
+  }
+  return [...byKey.values()];
+}
+
+// A failure always shows; otherwise the later stage (push over build) wins.
+const rank = (cell: Cell) => (cell.status === 'failed' ? 10 : 0) + (cell.target.includes('push') ? 1 : 0);
+
+function columns(cells: readonly Cell[]): string[] {
+  const platforms = [...new Set(cells.map((c) => c.platform))].filter((p) => p !== INDEX_COLUMN).sort();
+  return cells.some((c) => c.platform === INDEX_COLUMN) ? [...platforms, INDEX_COLUMN] : platforms;
+}
+
+/**
+ * For each task, the tasks of the run it waited for: those of the projects its project depends on, the earlier
+ * targets of its own project (render, build-image before push-image before manifest), and the workspace-level tasks
+ * (builder-setup, prefetch) every build waits for.
+ */
+export function predecessors(tasks: readonly RunTaskInput[]): Map<string, string[]> {
+  const workspaceTasks = tasks.filter((t) => t.scope === 'workspace');
+  const byProject = new Map<string, RunTaskInput[]>();
+  for (const t of tasks) byProject.set(t.project, [...(byProject.get(t.project) ?? []), t]);
+  const result = new Map<string, string[]>();
+  for (const task of tasks) {
+    const preds = new Set<string>();
+    if (task.scope === 'component') {
+      // render runs before the builder exists; what builds waits for builder-setup and prefetch.
+      if (task.images.length > 0) for (const w of workspaceTasks) preds.add(w.id);
+      for (const dep of task.dependsOnProjects) {
+        for (const t of byProject.get(dep) ?? []) if (t.target === task.target) preds.add(t.id);
+      }
+      for (const t of byProject.get(task.project) ?? []) {
+        if (STAGE_ORDER(t.target) < STAGE_ORDER(task.target)) preds.add(t.id);
+      }
+    }
+    result.set(task.id, [...preds]);
+  }
+  return result;
+}
+
+// The order of a component's targets within a run.
+function STAGE_ORDER(target: string): number {
+  if (target === 'render') return 0;
+  if (target.includes('manifest')) return 3;
+  if (target.includes('push')) return 2;
+  return 1;
+}
+
+function transitiveFailures(id: string, after: Map<string, string[]>, failed: ReadonlySet<string>): string[] {
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (task: string) => {
+    for (const pred of after.get(task) ?? []) {
+      if (seen.has(pred)) continue;
+      seen.add(pred);
+      if (failed.has(pred)) found.add(pred);
+      else walk(pred);
+    }
+  };
+  walk(id);
+  return [...found].sort();
+}
+
+/**
+ * The chain that decided the run's length: from the task that ended last, back through the predecessor that ended
+ * last before it started, to a task that waited for nothing.
+ */
+export function criticalPath(tasks: readonly RunTask[]): string[] {
+  const timed = new Map(
+    tasks.filter((t) => t.startedAt !== undefined && t.endedAt !== undefined).map((t) => [t.id, t] as const),
+  );
+  let current = [...timed.values()].sort((a, b) => b.endedAt! - a.endedAt!)[0];
+  const chain: string[] = [];
+  while (current && !chain.includes(current.id)) {
+    chain.unshift(current.id);
+    const start = current.startedAt!;
+    current = current.after
+      .map((id) => timed.get(id))
+      .filter((t): t is RunTask => t !== undefined && t.endedAt! <= start + 50)
+      .sort((a, b) => b.endedAt! - a.endedAt!)[0];
+  }
+  return chain;
+}
+
+// The command as typed, without the node binary and the nx script path.
+function commandLine(argv: readonly string[]): string {
+  const at = argv.findIndex((a) => /(^|\/)nx(\.js)?$/.test(a));
+  return ['nx', ...argv.slice(at >= 0 ? at + 1 : 2)].join(' ');
+}

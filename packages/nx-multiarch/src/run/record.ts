@@ -1,0 +1,132 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PluginError } from '../errors';
+import type { FailureClass, FailureKind } from '../failure/classify';
+import { writeFileAtomic } from '../state/atomic-file';
+
+/** Set for every task by the plugin's preTasksExecution hook: which run the task belongs to, and where it reports. */
+export const RUN_ID_ENV = 'NX_MULTIARCH_RUN_ID';
+export const RUN_DIR_ENV = 'NX_MULTIARCH_RUN_DIR';
+
+/** The matrix column of multi-arch indexes (the manifest target). */
+export const INDEX_COLUMN = 'index';
+
+export type CellStatus = 'built' | 'cached' | 'failed' | 'skipped';
+
+export interface OutcomeFailure {
+  class: FailureClass;
+  kind: FailureKind;
+  evidence: string;
+  step?: string;
+  logFile?: string;
+}
+
+/** One image of a task on one platform (or, for a manifest task, one index), as the executor saw it. */
+export interface Outcome {
+  image: string;
+  /** `linux/arm64`, or `index` for a multi-arch index. */
+  platform: string;
+  status: Exclude<CellStatus, 'skipped'>;
+  /** How it was built or why it counts as cached: `BuildKit cache`, `reused`, `unchanged`, `created`... */
+  detail?: string;
+  startedAt: number;
+  endedAt: number;
+  /** Built under QEMU. */
+  emulated?: boolean;
+  ref?: string;
+  digest?: string;
+  attempts?: number;
+  failure?: OutcomeFailure;
+}
+
+/** What one executor run leaves in the run directory; the postTasksExecution hook joins them into the run record. */
+export interface TaskReport {
+  task: string;
+  project: string;
+  target: string;
+  outcomes: Outcome[];
+}
+
+export const RUNS_DIR = 'runs';
+export const LAST_RUN_FILE = 'last-run';
+
+export const runsDir = (stateDir: string) => join(stateDir, RUNS_DIR);
+export const runDir = (stateDir: string, id: string) => join(runsDir(stateDir), id);
+export const runRecordPath = (dir: string) => join(dir, 'run.json');
+export const runHtmlPath = (dir: string) => join(dir, 'report.html');
+const taskReportsDir = (dir: string) => join(dir, 'tasks');
+
+// Task ids hold ':' (and project names '/' or '@'): one flat, portable file name per task.
+const taskFile = (task: string) => `${task.replace(/[^A-Za-z0-9._-]/g, '_')}.json`;
+
+/**
+ * Writes the task's report into the current run's directory; a no-op outside an Nx run that the plugin's hook set up
+ * (e.g. the executor called from another tool).
+ */
+export function writeTaskReport(report: TaskReport, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = env[RUN_DIR_ENV];
+  if (!dir) return undefined;
+  const file = join(taskReportsDir(dir), taskFile(report.task));
+  writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
+
+export function readTaskReports(dir: string): TaskReport[] {
+  const reports = taskReportsDir(dir);
+  if (!existsSync(reports)) return [];
+  return readdirSync(reports)
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((f) => {
+      try {
+        return [JSON.parse(readFileSync(join(reports, f), 'utf8')) as TaskReport];
+      } catch {
+        // A report torn by a killed task: the task's Nx status still counts.
+        return [];
+      }
+    });
+}
+
+/** `project:target`, the id Nx gives a task without a configuration. */
+export const taskId = (project: string, target: string) => `${project}:${target}`;
+
+/** The Nx task id of the executor's own task. */
+export function contextTaskId(context: { projectName?: string; targetName?: string; configurationName?: string }) {
+  return [context.projectName ?? 'unknown', context.targetName ?? 'unknown', context.configurationName]
+    .filter(Boolean)
+    .join(':');
+}
+
+/** The run directories holding a run record, newest first. */
+export function recordedRuns(stateDir: string): string[] {
+  const dir = runsDir(stateDir);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => existsSync(runRecordPath(join(dir, name))))
+    .map((name) => ({ name, time: statSync(runRecordPath(join(dir, name))).mtimeMs }))
+    .sort((a, b) => b.time - a.time)
+    .map((r) => r.name);
+}
+
+/** The run `wanted` names: `last`, a whole id or a unique prefix of one. */
+export function findRun(stateDir: string, wanted: string): string {
+  const runs = recordedRuns(stateDir);
+  if (runs.length === 0) {
+    throw new PluginError(
+      `no run is recorded in ${runsDir(stateDir)}: runs are recorded when nx-multiarch is listed in nx.json plugins ` +
+        'and a build-image, push-image or manifest task ran',
+    );
+  }
+  if (wanted === 'last') {
+    const last = join(runsDir(stateDir), LAST_RUN_FILE);
+    const id = existsSync(last) ? readFileSync(last, 'utf8').trim() : '';
+    return runs.includes(id) ? id : runs[0];
+  }
+  const matches = runs.filter((id) => id.startsWith(wanted));
+  if (matches.length === 1) return matches[0];
+  const listed = runs.slice(0, 5).join(', ');
+  throw new PluginError(
+    matches.length === 0
+      ? `run ${wanted} is not recorded in ${runsDir(stateDir)}. Recorded (newest first): ${listed}`
+      : `run ${wanted} is ambiguous: ${matches.join(', ')}; give more of the id`,
+  );
+}
