@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { registryStub } from './fault-servers';
 import { configPlatform, type Fetched, getManifest, MEDIA, pushAsProvenanceIndex, REGISTRY } from './registry';
-import { docker, nx, nxAsync, REPO_ROOT, runImage, tempWorkspace, unameMachine } from './workspace';
+import { demoWorkspaceFiles, docker, nx, nxAsync, runImage, tempWorkspace, unameMachine } from './workspace';
 
 jest.setTimeout(600_000);
 
@@ -14,15 +14,7 @@ const PROJECT_OF: Record<string, string> = { 'api-init': 'api' };
 const ARCHES = ['amd64', 'arm64'];
 
 function demoFiles(): Record<string, string> {
-  const files: Record<string, string> = { '.env.example': readFileSync(join(REPO_ROOT, '.env.example'), 'utf8') };
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(REPO_ROOT, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(join(REPO_ROOT, 'packages/demo'));
+  const files = demoWorkspaceFiles();
   // portal is built FROM gateway's image, which now lives under the registry and prefix.
   files['packages/demo/portal/Dockerfile'] = files['packages/demo/portal/Dockerfile'].replace(
     'FROM demo/gateway:',

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { labEnv } from './lab';
@@ -63,6 +63,23 @@ export function nx(args: string[], cwd = REPO_ROOT, extraEnv: Record<string, str
   return exec(join(cwd, 'node_modules/.bin/nx'), [...args, '--output-style=static'], cwd, 600_000, extraEnv);
 }
 
+/** Like nx(), with stdout and stderr on one file descriptor: the output in the order a terminal shows it. */
+export function nxInterleaved(args: string[], cwd: string): CommandOutput {
+  const file = join(mkdtempSync(join(tmpdir(), 'nx-output-')), 'output.txt');
+  const fd = openSync(file, 'w');
+  try {
+    const result = spawnSync(join(cwd, 'node_modules/.bin/nx'), [...args, '--output-style=static'], {
+      cwd,
+      env: commandEnv({}),
+      stdio: ['ignore', fd, fd],
+      timeout: 600_000,
+    });
+    return { status: result.status, output: plain(readFileSync(file, 'utf8')) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function docker(args: string[], extraEnv: Record<string, string> = {}): CommandOutput {
   return exec('docker', args, REPO_ROOT, 300_000, extraEnv);
 }
@@ -98,4 +115,15 @@ export function tempWorkspace(files: Record<string, string>, pluginOptions: Reco
     writeFileSync(join(root, path), text);
   }
   return root;
+}
+
+/** The demo platform's committed files (packages/demo and .env.example), as a clean checkout has them. */
+export function demoWorkspaceFiles(): Record<string, string> {
+  const listed = spawnSync('git', ['ls-files', '-z', '--', 'packages/demo', '.env.example'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
+  const paths = listed.stdout.split('\0').filter(Boolean);
+  return Object.fromEntries(paths.map((path) => [path, readFileSync(join(REPO_ROOT, path), 'utf8')]));
 }

@@ -9,6 +9,7 @@ import {
   LAST_RUN_FILE,
   RUN_DIR_ENV,
   RUN_ID_ENV,
+  readRunGraph,
   readTaskReports,
   runDir,
   runHtmlPath,
@@ -40,7 +41,7 @@ export const postTasksExecution: PostTasksExecution<PluginOptions> = (options, c
   const stateDir = stateDirOf(options, context.workspaceRoot);
   const dir = runDir(stateDir, context.id);
   const graph = readCachedProjectGraph();
-  const tasks = runTasks(context.taskResults, graph);
+  const tasks = runTasks(context.taskResults, graph, readRunGraph(dir));
   if (tasks.length === 0) return;
   const record = assembleRun({
     id: context.id,

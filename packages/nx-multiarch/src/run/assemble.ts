@@ -23,6 +23,8 @@ export interface RunTaskInput {
   platforms: string[];
   /** Projects this task's project depends on (the project graph's edges). */
   dependsOnProjects: string[];
+  /** The tasks of the run it waited for, from the task graph, when an executor recorded it. */
+  after?: string[];
 }
 
 export interface RunInput {
@@ -228,7 +230,8 @@ function columns(cells: readonly Cell[]): string[] {
 }
 
 /**
- * For each task, the tasks of the run it waited for: those of the projects its project depends on, the earlier
+ * For each task, the tasks of the run it waited for: its task graph dependencies when known; else those of the
+ * projects its project depends on, the earlier
  * targets of its own project (render, build-image before push-image before manifest), and the workspace-level tasks
  * (builder-setup, prefetch) every build waits for.
  */
@@ -238,6 +241,10 @@ export function predecessors(tasks: readonly RunTaskInput[]): Map<string, string
   for (const t of tasks) byProject.set(t.project, [...(byProject.get(t.project) ?? []), t]);
   const result = new Map<string, string[]>();
   for (const task of tasks) {
+    if (task.after) {
+      result.set(task.id, [...task.after]);
+      continue;
+    }
     const preds = new Set<string>();
     if (task.scope === 'component') {
       // render runs before the builder exists; what builds waits for builder-setup and prefetch.

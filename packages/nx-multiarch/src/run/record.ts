@@ -130,3 +130,43 @@ export function findRun(stateDir: string, wanted: string): string {
       : `run ${wanted} is ambiguous: ${matches.join(', ')}; give more of the id`,
   );
 }
+
+/** The run's task graph as an executor saw it: Nx leaves the tasks it skipped out of the results the hook gets. */
+export interface RunGraph {
+  tasks: Record<string, { project: string; target: string; overrides?: Record<string, unknown> }>;
+  dependencies: Record<string, string[]>;
+}
+
+const runGraphPath = (dir: string) => join(dir, 'graph.json');
+
+/** The first of the run's executors to start writes the graph; the rest find it there. */
+export function writeRunGraph(
+  taskGraph:
+    | {
+        tasks: Record<string, { target: { project: string; target: string }; overrides?: object }>;
+        dependencies: Record<string, string[]>;
+      }
+    | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  const dir = env[RUN_DIR_ENV];
+  if (!dir || !taskGraph || existsSync(runGraphPath(dir))) return;
+  const graph: RunGraph = {
+    tasks: Object.fromEntries(
+      Object.entries(taskGraph.tasks).map(([id, t]) => [
+        id,
+        { project: t.target.project, target: t.target.target, ...(t.overrides && { overrides: { ...t.overrides } }) },
+      ]),
+    ),
+    dependencies: taskGraph.dependencies,
+  };
+  writeFileAtomic(runGraphPath(dir), `${JSON.stringify(graph)}\n`);
+}
+
+export function readRunGraph(dir: string): RunGraph | undefined {
+  try {
+    return JSON.parse(readFileSync(runGraphPath(dir), 'utf8')) as RunGraph;
+  } catch {
+    return undefined;
+  }
+}

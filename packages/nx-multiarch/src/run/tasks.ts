@@ -2,7 +2,7 @@ import type { ProjectGraph, TaskResults } from '@nx/devkit';
 import { ConfigError } from '../errors';
 import { ociPlatform, parsePlatforms } from '../platform';
 import type { NxTaskStatus, RunTaskInput } from './assemble';
-import { INDEX_COLUMN } from './record';
+import { INDEX_COLUMN, type RunGraph } from './record';
 
 const PREFIX = 'nx-multiarch:';
 // Read-only targets: a run of them alone is not a build worth a record, and they never appear in one.
@@ -26,15 +26,45 @@ function platformsOf(value: unknown): string[] {
   }
 }
 
-/** The run's nx-multiarch tasks, as Nx reported them, with what each was to produce from the project graph. */
-export function runTasks(results: TaskResults, graph: ProjectGraph): RunTaskInput[] {
+interface Entry {
+  id: string;
+  project: string;
+  target: string;
+  overrides: Record<string, unknown>;
+  status: NxTaskStatus;
+  startTime?: number;
+  endTime?: number;
+}
+
+/** Nx's results, plus the tasks of the run's graph Nx left out of them because a dependency failed. */
+function entries(results: TaskResults, runGraph: RunGraph | undefined): Entry[] {
+  const found: Entry[] = Object.entries(results).map(([id, result]) => ({
+    id,
+    project: result.task.target.project,
+    target: result.task.target.target,
+    overrides: (result.task.overrides ?? {}) as Record<string, unknown>,
+    status: result.status as NxTaskStatus,
+    ...(result.task.startTime !== undefined && { startTime: result.task.startTime }),
+    ...(result.task.endTime !== undefined && { endTime: result.task.endTime }),
+  }));
+  const skipped: Entry[] = Object.entries(runGraph?.tasks ?? {})
+    .filter(([id]) => !(id in results))
+    .map(([id, t]) => ({ id, project: t.project, target: t.target, overrides: t.overrides ?? {}, status: 'skipped' }));
+  return [...found, ...skipped];
+}
+
+/**
+ * The run's nx-multiarch tasks, as Nx reported them, with what each was to produce from the project graph, and
+ * what each waited for from the run's task graph when an executor recorded it.
+ */
+export function runTasks(results: TaskResults, graph: ProjectGraph, runGraph?: RunGraph): RunTaskInput[] {
   const tasks: RunTaskInput[] = [];
-  for (const [id, result] of Object.entries(results)) {
-    const { project, target } = result.task.target;
+  for (const entry of entries(results, runGraph)) {
+    const { id, project, target } = entry;
     const config = graph.nodes[project]?.data.targets?.[target];
     const executor = config?.executor ?? '';
     if (!executor.startsWith(PREFIX) || NOT_RECORDED.has(executor)) continue;
-    const options = { ...(config?.options as TargetOptions | undefined), ...result.task.overrides } as TargetOptions;
+    const options = { ...(config?.options as TargetOptions | undefined), ...entry.overrides } as TargetOptions;
     const component = !WORKSPACE_EXECUTORS.has(executor) && executor !== 'nx-multiarch:render';
     const images = component ? (options.images?.map((i) => i.name) ?? [project]) : [];
     const platforms =
@@ -49,15 +79,18 @@ export function runTasks(results: TaskResults, graph: ProjectGraph): RunTaskInpu
       target,
       executor,
       scope: WORKSPACE_EXECUTORS.has(executor) ? 'workspace' : 'component',
-      status: result.status as NxTaskStatus,
-      ...(result.task.startTime !== undefined && { startTime: result.task.startTime }),
-      ...(result.task.endTime !== undefined && { endTime: result.task.endTime }),
+      status: entry.status,
+      ...(entry.startTime !== undefined && { startTime: entry.startTime }),
+      ...(entry.endTime !== undefined && { endTime: entry.endTime }),
       images,
       platforms,
       dependsOnProjects: (graph.dependencies[project] ?? []).map((d) => d.target),
+      ...(runGraph?.dependencies[id] && { after: runGraph.dependencies[id] }),
     });
   }
-  return tasks;
+  const ids = new Set(tasks.map((t) => t.id));
+  // Only what is in the record: a dependency on another plugin's task is not part of this report.
+  return tasks.map((t) => (t.after ? { ...t, after: t.after.filter((d) => ids.has(d)) } : t));
 }
 
 /** The workspace-level project (root `.`), whose targets the remedies name. */

@@ -14,11 +14,14 @@ import { masker } from '../../secret/mask';
 import { redactArgv } from '../../secret/names';
 import { DEFAULT_STATE_DIR } from '../../state/builder-state';
 import { type BuildImageExecutorSchema, normalizeBuildImageOptions } from './options';
+import { writeRunGraph } from '../../run/record';
 
 export default async function buildImageExecutor(
   options: BuildImageExecutorSchema,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
+  // Nx leaves skipped tasks out of what the run report gets; the task graph names them.
+  writeRunGraph(context.taskGraph);
   const project = context.projectName ?? 'unknown';
   let mask = masker([]);
   try {

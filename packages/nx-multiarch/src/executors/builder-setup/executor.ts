@@ -11,11 +11,14 @@ import { proxiesFromEnv, redactText, resolveProxies } from '../../network/proxy'
 import { writeBuilderState } from '../../state/builder-state';
 import { withLock } from '../../state/lock';
 import { type BuilderSetupExecutorSchema, normalizeBuilderSetupOptions } from './options';
+import { writeRunGraph } from '../../run/record';
 
 export default async function builderSetupExecutor(
   options: BuilderSetupExecutorSchema,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
+  // Nx leaves skipped tasks out of what the run report gets; the task graph names them.
+  writeRunGraph(context.taskGraph);
   const log = (line: string) => logger.info(`nx-multiarch: ${redactText(line)}`);
   try {
     const o = normalizeBuilderSetupOptions(options, context.root, process.env);

@@ -19,7 +19,7 @@ import {
 } from '../../manifest/publish';
 import { proxiesFromEnv, proxyEnv, redactText, resolveProxies } from '../../network/proxy';
 import { run } from '../../process/exec';
-import { contextTaskId, type Outcome, writeTaskReport } from '../../run/record';
+import { contextTaskId, type Outcome, writeRunGraph, writeTaskReport } from '../../run/record';
 import { DEFAULT_STATE_DIR, readBuilderState } from '../../state/builder-state';
 import { type ManifestExecutorSchema, type NormalizedManifestOptions, normalizeManifestOptions } from './options';
 
@@ -38,6 +38,8 @@ export default async function manifestExecutor(
   options: ManifestExecutorSchema,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
+  // Nx leaves skipped tasks out of what the run report gets; the task graph names them.
+  writeRunGraph(context.taskGraph);
   const project = context.projectName ?? 'unknown';
   const outcomes: Outcome[] = [];
   let failed = false;

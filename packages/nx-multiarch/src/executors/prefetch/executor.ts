@@ -12,11 +12,14 @@ import { componentRoots, planWorkspacePrefetch, projectsInRun } from '../../pref
 import { PUSH_TARGET } from '../../plugin/create-nodes';
 import { readBuilderState } from '../../state/builder-state';
 import { normalizePrefetchOptions, type PrefetchExecutorSchema } from './options';
+import { writeRunGraph } from '../../run/record';
 
 export default async function prefetchExecutor(
   options: PrefetchExecutorSchema,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
+  // Nx leaves skipped tasks out of what the run report gets; the task graph names them.
+  writeRunGraph(context.taskGraph);
   const project = context.projectName ?? 'workspace';
   try {
     const o = normalizePrefetchOptions(options, context.root);

@@ -5,11 +5,14 @@ import { PluginError } from '../../errors';
 import { writeFileAtomic } from '../../state/atomic-file';
 import { renderedPath, renderTemplate } from '../../template/render';
 import { normalizeRenderOptions, type RenderExecutorSchema } from './options';
+import { writeRunGraph } from '../../run/record';
 
 export default async function renderExecutor(
   options: RenderExecutorSchema,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
+  // Nx leaves skipped tasks out of what the run report gets; the task graph names them.
+  writeRunGraph(context.taskGraph);
   const project = context.projectName ?? 'unknown';
   try {
     const normalized = normalizeRenderOptions(options, project, context.root);
