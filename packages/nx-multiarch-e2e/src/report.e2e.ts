@@ -196,3 +196,43 @@ describe('report: what a run built, what failed and why, at a glance', () => {
     expect(dom).toContain('(QEMU)');
   });
 });
+
+describe('report: a failed prefetch explains the builds it held back', () => {
+  it('names the base image, the component that needed it, the class and the remedy; the build is skipped', () => {
+    const root = tempWorkspace(
+      { 'images/orphan/Dockerfile': 'FROM alpine:0.0-missing\n', 'images/fine/Dockerfile': 'FROM alpine:3.20\n' },
+      { imagePrefix: 'e2e-report/', prefetch: { attempts: 2, retryDelay: 0.1 } },
+    );
+    const run = nxInterleaved(['run-many', '-t', 'build-image', '--platform=amd64'], root);
+    expect(run.status).not.toBe(0);
+    const lastRun = readFileSync(join(root, '.nx-multiarch/runs/last-run'), 'utf8').trim();
+    const record = JSON.parse(readFileSync(join(root, `.nx-multiarch/runs/${lastRun}/run.json`), 'utf8'));
+    // Nx skips every build behind the failed prefetch task, the fine one too: the report says why.
+    expect(record.cells.map((c: Cell) => [c.row, c.status, c.blockedBy])).toEqual([
+      ['fine', 'skipped', [`${WORKSPACE}:prefetch`]],
+      ['orphan', 'skipped', [`${WORKSPACE}:prefetch`]],
+    ]);
+    // The mirror (the lab registry) lacks the tag, so dockerd fell through to Docker Hub, as our users' did.
+    expect(record.taskProblems).toEqual([
+      {
+        task: `${WORKSPACE}:prefetch`,
+        image: 'docker.io/library/alpine:0.0-missing',
+        platform: 'linux/amd64',
+        neededBy: ['orphan'],
+        failure: {
+          class: 'transient',
+          kind: 'dns',
+          evidence: expect.stringMatching(/registry-1\.docker\.io.*no such host/),
+        },
+        remedy: expect.stringMatching(
+          /^the pull went to Docker Hub \(registry-1\.docker\.io\), which is unreachable from here: .*the mirror does not have this image\. Check: nx run e2e-workspace:diagnose /,
+        ),
+      },
+    ]);
+    expect(run.output).toContain(
+      `✖ ${WORKSPACE}:prefetch docker.io/library/alpine:0.0-missing linux/amd64 (needed by orphan): dns (transient): `,
+    );
+    expect(run.output).toMatch(/^ {4}-> .*Check: .*$/m);
+    expect(run.output).toContain(`- skipped fine, orphan: waited for ${WORKSPACE}:prefetch, which failed`);
+  });
+});

@@ -33,9 +33,9 @@ const network =
 
 const hubDirect: Rule = (c) => ({
   cause:
-    `BuildKit went to Docker Hub (${c.host ?? 'auth.docker.io'}) instead of your mirror: a docker-container builder ` +
-    'does not read daemon.json (mirrors, proxies)',
-  check: `${c.builderSetup} writes them into the builder's buildkitd.toml; confirm with ${c.diagnose}`,
+    `the pull went to Docker Hub (${c.host ?? 'auth.docker.io'}), which is unreachable from here: the builder has no ` +
+    'mirror (a docker-container builder does not read daemon.json), or the mirror does not have this image',
+  check: `${c.diagnose} shows the mirrors the builder uses; ${c.builderSetup} writes daemon.json's into it`,
 });
 
 // One line per failure kind: what most likely happened, and the command that confirms or fixes it.

@@ -1,6 +1,6 @@
 import type { Cell, RunRecord } from '../run/assemble';
 import { INDEX_COLUMN } from '../run/record';
-import { criticalPathLine, duration, problemLines, totalsLine } from './text';
+import { criticalPathLine, duration, emulationLine, problemLines, totalsLine } from './text';
 
 /** Matrix cell backgrounds: each status its own colour, used nowhere else on the page (a screenshot can count them). */
 export const CELL_COLORS: Record<Cell['status'], string> = {
@@ -177,6 +177,7 @@ ul.problems li { margin-bottom: 6px; } pre { background: #f5f5f5; padding: 8px; 
 export function reportHtml(record: RunRecord): string {
   const verdict = record.success ? 'succeeded' : 'FAILED';
   const path = criticalPathLine(record);
+  const emulation = emulationLine(record);
   const problems = problemLines(record).map((l) => l.trim());
   return `<!doctype html>
 <html lang="en">
@@ -190,7 +191,7 @@ export function reportHtml(record: RunRecord): string {
 <p><code>${escapeHtml(record.command)}</code>, started ${new Date(record.startedAt).toISOString()}</p>
 <h2>Components x platforms</h2>
 ${matrixHtml(record)}
-<p id="totals">${escapeHtml(totalsLine(record))}</p>
+<p id="totals">${escapeHtml(totalsLine(record))}${emulation ? `<br>${escapeHtml(emulation)}` : ''}</p>
 <h2>Timeline</h2>
 <p>One lane per platform; dashed bars ran under QEMU emulation; outlined bars are the critical path.${path ? ` ${escapeHtml(path)}` : ''}</p>
 ${timelineSvg(record)}

@@ -42,6 +42,16 @@ export function totalsLine(record: RunRecord): string {
   return `totals: ${counts} (${cells} cells)${retried > 0 ? `; ${retried} transient failure(s) retried` : ''}`;
 }
 
+/** Where QEMU time went: the emulated builds' share of the time spent building. */
+export function emulationLine(record: RunRecord): string | undefined {
+  const ran = record.cells.filter((c) => c.durationMs !== undefined && c.platform !== INDEX_COLUMN);
+  const emulated = ran.filter((c) => c.emulated);
+  if (emulated.length === 0) return undefined;
+  const sum = (cells: Cell[]) => cells.reduce((total, c) => total + c.durationMs!, 0);
+  const share = Math.round((100 * sum(emulated)) / Math.max(sum(ran), 1));
+  return `emulated (QEMU): ${emulated.length} of ${ran.length} builds, ${duration(sum(emulated))} of ${duration(sum(ran))} building (${share}%)`;
+}
+
 export function slowest(record: RunRecord, count = 3): Cell[] {
   return record.cells
     .filter((c) => c.durationMs !== undefined && c.status !== 'skipped')
@@ -60,6 +70,12 @@ export function problemLines(record: RunRecord): string[] {
     lines.push(`  ✖ ${cell.row} ${columnTitle(cell.platform)}: ${f.kind} (${f.class})${tries}${step}: ${f.evidence}`);
     if (cell.remedy) lines.push(`    -> ${cell.remedy}`);
     if (f.logFile) lines.push(`    log: ${f.logFile}`);
+  }
+  for (const p of record.taskProblems ?? []) {
+    const what = [p.task, p.image, p.platform].filter(Boolean).join(' ');
+    const needed = p.neededBy?.length ? ` (needed by ${p.neededBy.join(', ')})` : '';
+    lines.push(`  ✖ ${what}${needed}: ${p.failure.kind} (${p.failure.class}): ${p.failure.evidence}`);
+    lines.push(`    -> ${p.remedy}`);
   }
   const skipped = new Map<string, string[]>();
   for (const cell of record.cells.filter((c) => c.status === 'skipped')) {
@@ -80,6 +96,8 @@ export function criticalPathLine(record: RunRecord): string | undefined {
   return `critical path: ${parts.join(' -> ')}`;
 }
 
+const optional = (line: string | undefined) => (line ? [line] : []);
+
 /** What a person reads after a run: the verdict, the matrix, totals, the slowest cells, problems with remedies. */
 export function reportText(record: RunRecord, htmlFile?: string): string {
   const verdict = record.success ? 'succeeded' : 'FAILED';
@@ -92,8 +110,9 @@ export function reportText(record: RunRecord, htmlFile?: string): string {
     `nx-multiarch run ${record.id.slice(0, 12)}: ${record.command}: ${verdict} in ${duration(record.durationMs)}`,
     ...matrixLines(record),
     totalsLine(record),
+    ...optional(emulationLine(record)),
     ...(slow.length > 0 ? [`slowest: ${slow.join(', ')}`] : []),
-    ...(path ? [path] : []),
+    ...optional(path),
     ...(problems.length > 0 ? ['problems:', ...problems] : []),
     ...(htmlFile ? [`report: ${htmlFile}`] : []),
   ].join('\n');

@@ -77,6 +77,17 @@ export interface RunTask {
   after: string[];
 }
 
+/** A failure of a task that is no cell of the matrix (prefetch, builder-setup, render), with its remedy. */
+export interface TaskProblem {
+  task: string;
+  image?: string;
+  platform?: string;
+  /** The components that needed what failed. */
+  neededBy?: string[];
+  failure: OutcomeFailure;
+  remedy: string;
+}
+
 export interface RunRecord {
   version: 1;
   id: string;
@@ -89,6 +100,8 @@ export interface RunRecord {
   columns: string[];
   tasks: RunTask[];
   cells: Cell[];
+  /** Failures of the tasks that are no cell (a failed prefetch explains the builds it skipped). */
+  taskProblems: TaskProblem[];
   totals: Record<CellStatus, number>;
   /** Task ids from the first to the last: the chain of tasks each of which waited for the one before. */
   criticalPath: string[];
@@ -136,7 +149,7 @@ export function assembleRun(input: RunInput): RunRecord {
       }
     }
   }
-  const matrixCells = dedupe(cells);
+  const matrixCells = dedupe(cells).sort((a, b) => a.row.localeCompare(b.row) || a.platform.localeCompare(b.platform));
   const tasks: RunTask[] = input.tasks.map((t) => ({
     id: t.id,
     project: t.project,
@@ -162,6 +175,7 @@ export function assembleRun(input: RunInput): RunRecord {
     columns: columns(matrixCells),
     tasks,
     cells: matrixCells,
+    taskProblems: taskProblems(input, new Set(matrixCells.map((c) => c.task)), commands),
     totals,
     criticalPath: criticalPath(tasks),
     attemptsFailed: {
@@ -170,6 +184,47 @@ export function assembleRun(input: RunInput): RunRecord {
     },
     success: input.tasks.every((t) => t.status !== 'failure' && t.status !== 'skipped' && t.status !== 'stopped'),
   };
+}
+
+/**
+ * What failed in each failed task that has no cell: the final attempts it logged (one per image and platform for
+ * prefetch), or, when it logged none, that it failed.
+ */
+function taskProblems(
+  input: RunInput,
+  withCells: ReadonlySet<string>,
+  commands: ReturnType<typeof remedyCommands>,
+): TaskProblem[] {
+  const problems: TaskProblem[] = [];
+  for (const task of input.tasks) {
+    if (withCells.has(task.id) || (task.status !== 'failure' && task.status !== 'stopped')) continue;
+    const operation = task.executor.endsWith(':prefetch') ? 'prefetch' : 'build';
+    const final = input.failures.filter(
+      (f) => f.project === task.project && f.operation === operation && f.retryInMs === undefined,
+    );
+    const remedy = (kind: OutcomeFailure['kind'], host?: string, platform?: string) =>
+      remedyFor(kind, { ...commands, project: task.project, ...(host && { host }), ...(platform && { platform }) });
+    if (final.length === 0) {
+      const evidence = task.status === 'stopped' ? 'the task was stopped' : 'the task failed; its output says why';
+      problems.push({
+        task: task.id,
+        failure: { class: 'permanent', kind: 'unknown', evidence },
+        remedy: remedy('unknown'),
+      });
+      continue;
+    }
+    for (const f of final) {
+      problems.push({
+        task: task.id,
+        ...(f.image && { image: f.image }),
+        ...(f.platform && { platform: f.platform }),
+        ...(f.neededBy && { neededBy: f.neededBy }),
+        failure: { class: f.class, kind: f.kind, evidence: f.evidence },
+        remedy: remedy(f.kind, hostOf(f.evidence), f.platform),
+      });
+    }
+  }
+  return problems;
 }
 
 function fromOutcome(base: Pick<Cell, 'project' | 'task' | 'target'>, o: Outcome): Cell {
