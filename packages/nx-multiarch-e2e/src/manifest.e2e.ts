@@ -143,7 +143,11 @@ describe('manifest: the demo published as multi-arch images', () => {
     );
     expect(await getManifest(repository, 'latest')).toBeUndefined();
     expect(failures(root).filter((f) => f.operation === 'manifest' && f.project === 'lonely')).toEqual([
-      expect.objectContaining({ class: 'permanent', kind: 'not-found', image: `${REGISTRY}/${repository}:latest` }),
+      expect.objectContaining({
+        class: 'permanent',
+        kind: 'missing-platform',
+        image: `${REGISTRY}/${repository}:latest`,
+      }),
     ]);
 
     const partial = nx(['run', 'lonely:manifest', '--platform=amd64', '--partial'], root);
