@@ -1,5 +1,5 @@
 import type { BuildRecord } from './record';
-import { type BuildFailure, progressPrefix, resultLine, taskLine } from './summary';
+import { type BuildFailure, progressPrefix, resultLine, runOutcome, taskLine } from './summary';
 
 const REF = 'registry.local:5000/shop/api:dev';
 const DIGEST = 'sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd';
@@ -128,5 +128,58 @@ describe('taskLine', () => {
 
   it('says so when there was nothing to build', () => {
     expect(taskLine('docs', [])).toBe('docs: nothing to build');
+  });
+});
+
+describe('runOutcome', () => {
+  const FINISHED = Date.parse('2025-01-02T03:04:05.000Z');
+  const FAILED_AT = Date.parse('2026-11-25T10:00:42.000Z');
+  const RUN_STEP = 'ERROR: failed to solve: process "/bin/sh -c make" did not complete successfully: exit code: 2';
+
+  // prettier-ignore
+  test.each<[string, BuildRecord | BuildFailure, string, ReturnType<typeof runOutcome>]>([
+    ['built, natively', record(), 'linux/arm64', {
+      image: 'api', platform: 'linux/arm64', status: 'built', startedAt: FINISHED - 12_300, endedAt: FINISHED,
+      attempts: 1, ref: REF,
+    }],
+    ['built under QEMU: the platform is not the native one', record(), 'linux/amd64', {
+      image: 'api', platform: 'linux/arm64', status: 'built', startedAt: FINISHED - 12_300, endedAt: FINISHED,
+      emulated: true, attempts: 1, ref: REF,
+    }],
+    ['every step from the BuildKit cache', record({ status: 'cached', durationMs: 800 }), 'linux/arm64', {
+      image: 'api', platform: 'linux/arm64', status: 'cached', detail: 'BuildKit cache', startedAt: FINISHED - 800,
+      endedAt: FINISHED, attempts: 1, ref: REF,
+    }],
+    ['reused: nothing ran', record({ status: 'reused', durationMs: 0 }), 'linux/arm64', {
+      image: 'api', platform: 'linux/arm64', status: 'cached', detail: 'reused', startedAt: FINISHED,
+      endedAt: FINISHED, attempts: 1, ref: REF,
+    }],
+    ['pushed, after a retry, one image of several', record({
+      image: 'api-init', ref: 'registry.local:5000/shop/api-init:dev', pushed: true, digest: DIGEST, attempts: 2,
+    }), 'linux/arm64', {
+      image: 'api-init', platform: 'linux/arm64', status: 'built', startedAt: FINISHED - 12_300, endedAt: FINISHED,
+      attempts: 2, ref: 'registry.local:5000/shop/api-init:dev', digest: DIGEST,
+    }],
+    ['failed at a step, with its log', failure({
+      attempts: 3, step: '[2/2] RUN make', logFile: '/ws/dist/images/api/logs/api-amd64-3.log',
+    }), 'linux/amd64', {
+      image: 'api', platform: 'linux/amd64', status: 'failed', startedAt: FAILED_AT - 42_000, endedAt: FAILED_AT,
+      attempts: 3,
+      failure: {
+        class: 'permanent', kind: 'run-step', evidence: RUN_STEP, step: '[2/2] RUN make',
+        logFile: '/ws/dist/images/api/logs/api-amd64-3.log',
+      },
+    }],
+    ['failed under QEMU, no step or log; the host stays in the evidence', failure({
+      failure: {
+        class: 'transient', kind: 'dns', evidence: 'lookup registry.local: no such host', host: 'registry.local',
+      },
+    }), 'linux/arm64', {
+      image: 'api', platform: 'linux/amd64', status: 'failed', startedAt: FAILED_AT - 42_000, endedAt: FAILED_AT,
+      emulated: true, attempts: 1,
+      failure: { class: 'transient', kind: 'dns', evidence: 'lookup registry.local: no such host' },
+    }],
+  ])('%s', (_name, outcome, native, expected) => {
+    expect(runOutcome(outcome, native)).toEqual(expected);
   });
 });

@@ -236,7 +236,7 @@ const REF_HOST = new RegExp(String.raw`(?:^|[\s"'(])(${HOST}|[a-z0-9-]+:\d+)/[a-
 const DOC_HOSTS = new Set(['www.docker.com', 'docs.docker.com']);
 
 /** The failing endpoint: the last URL (the innermost request), else a DNS lookup's name, else an image's registry. */
-function hostIn(line: string): string | undefined {
+export function hostIn(line: string): string | undefined {
   const urls = [...line.matchAll(URL_HOST)].map((m) => m[1].toLowerCase()).filter((h) => !DOC_HOSTS.has(h));
   return urls.at(-1) ?? (NAMED_HOST.exec(line)?.[1] ?? REF_HOST.exec(line)?.[1])?.toLowerCase();
 }

@@ -62,7 +62,10 @@ const REMEDIES: Record<FailureKind, Rule> = {
     cause: `${c.where} rate-limited the pulls (Docker Hub allows 100 anonymous pulls per 6 h)`,
     check: 'pull through a registry mirror or docker login; prefetch warms each base image once per platform',
   }),
-  oauth: hubDirect,
+  oauth: (c) =>
+    !c.host || isDockerHubHost(c.host)
+      ? hubDirect(c)
+      : network((c) => `the token server of ${c.where} handed out no token`)(c),
   network: network((c) => `a download from ${c.where} failed`),
   'poisoned-cache': (c) => ({
     cause: "the builder's cache lost a record it pointed to; the retry ran without cache",
@@ -92,7 +95,10 @@ const REMEDIES: Record<FailureKind, Rule> = {
     cause: 'a COPY/ADD source is not in the build context',
     check: 'check the path against the context directory and .dockerignore',
   }),
-  dockerfile: () => ({ cause: 'the Dockerfile does not parse', check: 'fix the line the error names' }),
+  dockerfile: (c) => ({
+    cause: 'the Dockerfile does not parse',
+    check: `fix the line the error names; nx run ${c.project}:build-image --dryRun shows the Dockerfile and argv used`,
+  }),
   'tls-config': (c) => ({
     cause: `${c.where} speaks plain HTTP or has a certificate nobody trusts`,
     check: `add it to daemon.json insecure-registries (or its CA to /etc/docker/certs.d/${c.host ?? '<host>'}/), then ${c.builderSetup}`,
@@ -105,9 +111,9 @@ const REMEDIES: Record<FailureKind, Rule> = {
     cause: 'the image that came out is not what was asked for (wrong architecture or digest)',
     check: `${c.diagnose} --probe (runs uname -m per platform); a base image may mislabel its platform`,
   }),
-  config: () => ({
-    cause: 'bad configuration',
-    check: 'the message names the file, the field and the fix',
+  config: (c) => ({
+    cause: 'bad configuration: the message names the file, the field and the fix',
+    check: `nx show project ${c.project} --json shows the options the target got; docs/configuration.md lists them`,
   }),
   qemu: (c) => ({
     cause: `${c.arch} binaries cannot run on this machine: QEMU binfmt is not registered (or the step ran a binary of another architecture)`,

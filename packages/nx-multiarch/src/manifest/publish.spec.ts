@@ -14,6 +14,7 @@ import {
   type ManifestContext,
   manifestFailure,
   manifestLine,
+  manifestOutcome,
   type ManifestRecord,
   manifestRecordPath,
   manifestTags,
@@ -876,6 +877,80 @@ describe('publishManifest', () => {
         '127.0.0.1:5000/cap/p:1-amd64 in the registry is linux/arm64, not linux/amd64',
       );
       expect(registry.creates()).toEqual([]);
+    });
+  });
+});
+
+describe('manifestOutcome', () => {
+  const FINISHED = Date.parse('2026-11-25T05:18:10.000Z');
+
+  // prettier-ignore
+  test.each<[string, Partial<ManifestRecord>, ReturnType<typeof manifestOutcome>]>([
+    ['a new index: built', {}, {
+      image: 'm', platform: 'index', status: 'built', detail: 'created', startedAt: FINISHED - 1_200,
+      endedAt: FINISHED, ref: M_TAG, digest: M_LIST,
+    }],
+    ['every tag already was this index: cached', { status: 'unchanged', durationMs: 300 }, {
+      image: 'm', platform: 'index', status: 'cached', detail: 'unchanged', startedAt: FINISHED - 300,
+      endedAt: FINISHED, ref: M_TAG, digest: M_LIST,
+    }],
+    ['a partial index says so', {
+      ref: P_TAG, tags: [P_TAG], digest: P_INDEX, platforms: { 'linux/arm64': P_ARM64_IMAGE },
+      missing: [{ platform: 'linux/amd64', reason: 'no record: /ws/dist/pushed/p/p-amd64.json' }],
+    }, {
+      image: 'm', platform: 'index', status: 'built', detail: 'created, partial', startedAt: FINISHED - 1_200,
+      endedAt: FINISHED, ref: P_TAG, digest: P_INDEX,
+    }],
+    ['an unchanged partial index', {
+      status: 'unchanged', missing: [{ platform: 'linux/arm64', reason: 'not pushed' }],
+    }, {
+      image: 'm', platform: 'index', status: 'cached', detail: 'unchanged, partial', startedAt: FINISHED - 1_200,
+      endedAt: FINISHED, ref: M_TAG, digest: M_LIST,
+    }],
+  ])('%s', (_name, fields, expected) => {
+    expect(manifestOutcome('m', record(fields))).toEqual(expected);
+  });
+
+  describe('a failure', () => {
+    const NOW = Date.parse('2026-11-25T05:20:00.000Z');
+    beforeEach(() => jest.spyOn(Date, 'now').mockReturnValue(NOW));
+    afterEach(() => jest.restoreAllMocks());
+
+    test.each<[string, Pick<FailureRecord, 'class' | 'kind' | 'evidence'>]>([
+      [
+        'a platform nobody pushed',
+        {
+          class: 'permanent',
+          kind: 'missing-platform',
+          evidence: 'the index needs linux/arm64, which was not pushed (no record: /ws/dist/pushed/m/m-arm64.json)',
+        },
+      ],
+      [
+        'a registry that refused',
+        {
+          class: 'transient',
+          kind: 'refused',
+          evidence: 'dial tcp 127.0.0.1:5000: connect: connection refused',
+        },
+      ],
+    ])('%s: failed, from its start to now, with its class, kind and evidence', (_name, failure) => {
+      expect(manifestOutcome('m', { failure, startedAt: NOW - 4_000 })).toEqual({
+        image: 'm',
+        platform: 'index',
+        status: 'failed',
+        startedAt: NOW - 4_000,
+        endedAt: NOW,
+        failure,
+      });
+    });
+
+    it('keeps only class, kind and evidence of what manifestFailure gives', () => {
+      const failure = { ...manifestFailure(new PluginError('no such index')), extra: 'dropped' };
+      expect(manifestOutcome('m', { failure, startedAt: NOW }).failure).toEqual({
+        class: 'permanent',
+        kind: 'not-found',
+        evidence: 'no such index',
+      });
     });
   });
 });

@@ -157,7 +157,7 @@ function timelineSvg(record: RunRecord): string {
 const STYLE = `
 body { font: 13px/1.4 'DejaVu Sans', sans-serif; margin: 16px; color: #212121; }
 h1 { font-size: 18px; margin: 0 0 4px; } h2 { font-size: 15px; margin: 20px 0 6px; }
-.verdict.ok { color: #2e7d32; } .verdict.failed { color: #b71c1c; }
+.verdict.ok { color: #1b5e20; } .verdict.failed { color: #b71c1c; }
 table.matrix { border-collapse: separate; border-spacing: 4px; }
 table.matrix th { text-align: left; padding: 4px 8px; }
 td.cell { color: #fff; padding: 8px 10px; min-width: 150px; max-width: 340px; vertical-align: top; border-radius: 3px; }

@@ -5,7 +5,8 @@ const MARK: Record<Cell['status'], string> = { built: '✔', cached: '✔', fail
 
 /** `4.2 s`, `2 m 05 s`. */
 export function duration(ms: number): string {
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const tenths = Math.round(ms / 100);
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)} s`;
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)} m ${String(s % 60).padStart(2, '0')} s`;
 }

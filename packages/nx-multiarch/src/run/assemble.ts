@@ -1,3 +1,4 @@
+import { hostIn } from '../failure/classify';
 import type { FailureRecord } from '../failure/log';
 import { remedyCommands, remedyFor } from '../failure/remedy';
 import { type CellStatus, INDEX_COLUMN, type Outcome, type OutcomeFailure, type TaskReport } from './record';
@@ -220,7 +221,7 @@ function taskProblems(
         ...(f.platform && { platform: f.platform }),
         ...(f.neededBy && { neededBy: f.neededBy }),
         failure: { class: f.class, kind: f.kind, evidence: f.evidence },
-        remedy: remedy(f.kind, hostOf(f.evidence), f.platform),
+        remedy: remedy(f.kind, hostIn(f.evidence), f.platform),
       });
     }
   }
@@ -248,8 +249,10 @@ function fromOutcome(base: Pick<Cell, 'project' | 'task' | 'target'>, o: Outcome
 
 function withRemedy(cell: Cell, commands: ReturnType<typeof remedyCommands>): Cell {
   if (!cell.failure) return cell;
-  const platform = cell.platform === INDEX_COLUMN ? undefined : cell.platform;
-  const host = hostOf(cell.failure.evidence);
+  // An index cell is about every platform; a missing one is named in the evidence.
+  const platform =
+    cell.platform === INDEX_COLUMN ? /\blinux\/(?:amd64|arm64)\b/.exec(cell.failure.evidence)?.[0] : cell.platform;
+  const host = hostIn(cell.failure.evidence);
   const remedy = remedyFor(cell.failure.kind, {
     ...commands,
     project: cell.project,
@@ -258,11 +261,6 @@ function withRemedy(cell: Cell, commands: ReturnType<typeof remedyCommands>): Ce
     ...(cell.failure.logFile && { logFile: cell.failure.logFile }),
   });
   return { ...cell, remedy };
-}
-
-// The classifier keeps the host in its own result, but outcomes carry only the evidence line.
-function hostOf(evidence: string): string | undefined {
-  return /\bhttps?:\/\/([^/"'\s]+)/.exec(evidence)?.[1]?.toLowerCase();
 }
 
 // push-image builds what build-image does: when one run has both for a cell, the push is what counts.
@@ -298,6 +296,14 @@ export function predecessors(tasks: readonly RunTaskInput[]): Map<string, string
   for (const task of tasks) {
     if (task.after) {
       result.set(task.id, [...task.after]);
+      continue;
+    }
+    // prefetch warms images where the builder looks: it waits for builder-setup.
+    if (task.executor === 'nx-multiarch:prefetch') {
+      result.set(
+        task.id,
+        workspaceTasks.filter((w) => w.executor === 'nx-multiarch:builder-setup').map((w) => w.id),
+      );
       continue;
     }
     const preds = new Set<string>();

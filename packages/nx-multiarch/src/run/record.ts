@@ -121,6 +121,7 @@ export function findRun(stateDir: string, wanted: string): string {
     const id = existsSync(last) ? readFileSync(last, 'utf8').trim() : '';
     return runs.includes(id) ? id : runs[0];
   }
+  if (runs.includes(wanted)) return wanted;
   const matches = runs.filter((id) => id.startsWith(wanted));
   if (matches.length === 1) return matches[0];
   const listed = runs.slice(0, 5).join(', ');

@@ -1,6 +1,6 @@
 import type { ProjectGraph, TaskResults } from '@nx/devkit';
 import { ConfigError } from '../errors';
-import { ociPlatform, parsePlatforms } from '../platform';
+import { ARCHES, ociPlatform, parsePlatforms } from '../platform';
 import type { NxTaskStatus, RunTaskInput } from './assemble';
 import { INDEX_COLUMN, type RunGraph } from './record';
 
@@ -71,7 +71,7 @@ export function runTasks(results: TaskResults, graph: ProjectGraph, runGraph?: R
       executor === 'nx-multiarch:manifest'
         ? [INDEX_COLUMN]
         : executor === 'nx-multiarch:build-image'
-          ? platformsOf(options.platform)
+          ? platformsOf(options.platform ?? ARCHES.join(','))
           : [];
     tasks.push({
       id,
