@@ -48,6 +48,18 @@ describe('build-time services', () => {
     );
     // The service never became healthy: nothing was built (no progress from app's build).
     expect(output).not.toContain('[app linux/amd64]');
+    // The run report's cell says so, with the remedy for a service.
+    const runDir = join(
+      root,
+      '.nx-multiarch/runs',
+      readFileSync(join(root, '.nx-multiarch/runs/last-run'), 'utf8').trim(),
+    );
+    const cells = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).cells;
+    expect(cells.find((c: { row: string }) => c.row === 'app')).toMatchObject({
+      status: 'failed',
+      failure: { class: 'permanent', kind: 'service' },
+      remedy: expect.stringContaining('a build-time service did not start or become healthy'),
+    });
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(serviceContainers()).toBe('');
   });

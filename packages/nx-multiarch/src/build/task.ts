@@ -60,6 +60,8 @@ async function buildImages(ctx: ProduceContext, images: readonly Image[], arch: 
   } catch (error) {
     // Every image of this platform failed for want of its services; the other platforms still build.
     if (!(error instanceof ServiceError)) throw error;
+    // The whole message: it carries the service container's last log lines.
+    logger.error(`nx-multiarch: ${options.project}: ${ctx.mask(error.message)}`);
     return images.map((image) => report(failureOf(ctx, image, arch, error, started)));
   }
   const outcomes: BuildOutcome[] = [];
