@@ -59,10 +59,11 @@ async function buildImages(ctx: ProduceContext, images: readonly Image[], arch: 
     services = await startServices(options.project, options.services, arch);
   } catch (error) {
     // Every image of this platform failed for want of its services; the other platforms still build.
-    if (!(error instanceof ServiceError)) throw error;
+    if (!(error instanceof PluginError)) throw error;
+    const failure = error instanceof ServiceError ? error : new ServiceError(error.message);
     // The whole message: it carries the service container's last log lines.
     logger.error(`nx-multiarch: ${options.project}: ${ctx.mask(error.message)}`);
-    return images.map((image) => report(failureOf(ctx, image, arch, error, started)));
+    return images.map((image) => report(failureOf(ctx, image, arch, failure, started)));
   }
   const outcomes: BuildOutcome[] = [];
   try {

@@ -56,7 +56,7 @@ describe('verifyImagePlatform', () => {
     expect(() => verifyImagePlatform(image, 'demo/a:latest-arm64', 'arm64')).toThrow(
       new VerificationError(
         'demo/a:latest-arm64 is linux/amd64 but linux/arm64 was requested; check that QEMU is registered for arm64 ' +
-          '(nx-multiarch diagnose) and that the base image has arm64',
+          '(the diagnose target: nx run <workspace>:diagnose) and that the base image has arm64',
       ),
     );
   });

@@ -68,7 +68,7 @@ export function verifyImagePlatform(image: LocalImage, ref: string, arch: Arch):
   if (image.os !== 'linux' || image.architecture !== arch) {
     throw new VerificationError(
       `${ref} is ${image.os}/${image.architecture} but ${ociPlatform(arch)} was requested; ` +
-        `check that QEMU is registered for ${arch} (nx-multiarch diagnose) and that the base image has ${arch}`,
+        `check that QEMU is registered for ${arch} (the diagnose target: nx run <workspace>:diagnose) and that the base image has ${arch}`,
     );
   }
 }

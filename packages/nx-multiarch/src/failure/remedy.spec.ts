@@ -139,7 +139,7 @@ describe('remedyFor: exact lines', () => {
     ['a 5xx', 'server-error', {},
       `${PRIVATE} answered 5xx: the registry or mirror is failing; it was retried. ${DIAGNOSE}`],
     ['rate-limited by Docker Hub', 'rate-limit', { host: 'registry-1.docker.io' },
-      'registry-1.docker.io rate-limited the pulls (Docker Hub allows 100 anonymous pulls per 6 h). Check: pull ' +
+      'registry-1.docker.io rate-limited the pulls (Docker Hub limits anonymous pulls per IP address). Check: pull ' +
         'through a registry mirror or docker login; prefetch warms each base image once per platform'],
     ['the oauth token from Docker Hub', 'oauth', { host: 'auth.docker.io' }, HUB_DIRECT('auth.docker.io')],
     ['the oauth token, no host known: Docker Hub assumed', 'oauth', { host: undefined },
@@ -152,7 +152,7 @@ describe('remedyFor: exact lines', () => {
         'nx run acme:diagnose; if a step is just slow (QEMU), raise stallTimeout'],
     ['a poisoned cache', 'poisoned-cache', {},
       "the builder's cache lost a record it pointed to; the retry ran without cache. Check: if it recurs: " +
-        'docker buildx prune --all (on the builder nx run acme:builder-setup made)'],
+        'docker buildx prune --all --builder <the builder nx run acme:builder-setup made>'],
     ['not found', 'not-found', { host: 'registry-1.docker.io' },
       'an image or tag does not exist at registry-1.docker.io (or it is private: Docker Hub answers both alike). ' +
         'Check: docker buildx imagetools inspect <image>; a mirror only serves what it has cached or can fetch'],

@@ -59,7 +59,7 @@ const REMEDIES: Record<FailureKind, Rule> = {
   eof: network((c) => `${c.where} closed the connection mid-request (a proxy, or an overloaded registry)`),
   'server-error': network((c) => `${c.where} answered 5xx: the registry or mirror is failing`),
   'rate-limit': (c) => ({
-    cause: `${c.where} rate-limited the pulls (Docker Hub allows 100 anonymous pulls per 6 h)`,
+    cause: `${c.where} rate-limited the pulls (Docker Hub limits anonymous pulls per IP address)`,
     check: 'pull through a registry mirror or docker login; prefetch warms each base image once per platform',
   }),
   oauth: (c) =>
@@ -69,7 +69,7 @@ const REMEDIES: Record<FailureKind, Rule> = {
   network: network((c) => `a download from ${c.where} failed`),
   'poisoned-cache': (c) => ({
     cause: "the builder's cache lost a record it pointed to; the retry ran without cache",
-    check: `if it recurs: docker buildx prune --all (on the builder ${c.builderSetup} made)`,
+    check: `if it recurs: docker buildx prune --all --builder <the builder ${c.builderSetup} made>`,
   }),
   'not-found': (c) => ({
     cause: `an image or tag does not exist at ${c.where} (or it is private: Docker Hub answers both alike)`,

@@ -42,7 +42,8 @@ export const postTasksExecution: PostTasksExecution<PluginOptions> = (options, c
   const dir = runDir(stateDir, context.id);
   const graph = readCachedProjectGraph();
   const tasks = runTasks(context.taskResults, graph, readRunGraph(dir));
-  if (tasks.length === 0) return;
+  // builder-setup or prefetch alone, succeeding, is no build worth becoming "the last run".
+  if (!tasks.some((t) => t.images.length > 0 || t.status === 'failure')) return;
   const record = assembleRun({
     id: context.id,
     argv: context.argv,

@@ -65,7 +65,7 @@ describe('mirrorHint', () => {
     expect(mirrorHint('docker.io/library/alpine:3.20', hubFailure, ['https://mirror.corp:5000', 'http://m2'])).toBe(
       'registry-1.docker.io is Docker Hub, reached although registry mirrors are configured ' +
         '(https://mirror.corp:5000, http://m2): the mirror did not carry alpine:3.20. Push it to the mirror ' +
-        "(or check the mirror's upstream), then rerun; nx-multiarch diagnose checks the mirrors",
+        "(or check the mirror's upstream), then rerun; the diagnose target (nx run <workspace>:diagnose) checks the mirrors",
     );
   });
 

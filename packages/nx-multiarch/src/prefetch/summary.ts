@@ -32,7 +32,7 @@ export function mirrorHint(
     return (
       `${failure.host} is Docker Hub, reached although registry mirrors are configured (${mirrors.join(', ')}): ` +
       `the mirror did not carry ${familiarRef(ref)}. Push it to the mirror (or check the mirror's upstream), ` +
-      'then rerun; nx-multiarch diagnose checks the mirrors'
+      'then rerun; the diagnose target (nx run <workspace>:diagnose) checks the mirrors'
     );
   }
   return (

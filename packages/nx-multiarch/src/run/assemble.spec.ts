@@ -504,6 +504,10 @@ describe('assembleRun: cells from Nx statuses alone', () => {
     ]);
   });
 
+  it('success without a report (a --dryRun, a task run by an agent elsewhere): no cell, it built nothing here', () => {
+    expect(cellOf('success')).toEqual([]);
+  });
+
   it('has no cells for a workspace task, nor for render', () => {
     const record = assembleRun(
       input({ tasks: [task('acme:builder-setup'), task('acme:prefetch'), task('api:render')] }),

@@ -131,6 +131,8 @@ export function assembleRun(input: RunInput): RunRecord {
       }
       continue;
     }
+    // Succeeded without reporting: a --dryRun, or an agent elsewhere; it built nothing here to show.
+    if (task.status === 'success') continue;
     const blockedBy = transitiveFailures(task.id, after, failedTasks);
     for (const image of task.images) {
       for (const platform of task.platforms) {

@@ -4,7 +4,7 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { imagetoolsCreateArgs } from '../../buildx/imagetools';
 import { readClientProxies } from '../../docker/client-config';
 import { daemonConfigSearch, readDaemonConfig } from '../../docker/daemon-config';
-import { PluginError } from '../../errors';
+import { CommandError, PluginError } from '../../errors';
 import { appendFailure, commandFields } from '../../failure/log';
 import {
   archSources,
@@ -48,6 +48,8 @@ export default async function manifestExecutor(
     outcomes.push(manifestOutcome(image, { failure: manifestFailure(error), startedAt }));
     const message = redactText(error.message);
     logger.error(`nx-multiarch: ✖ ${ref ?? project} FAILED: ${message}`);
+    // A registry command's every attempt, the last one too, is already in the log (manifest/publish.ts).
+    if (error instanceof CommandError) return;
     appendFailure(resolve(context.root, options.stateDir ?? DEFAULT_STATE_DIR), {
       time: new Date().toISOString(),
       operation: 'manifest',
