@@ -15,6 +15,9 @@ const ARCHES = ['amd64', 'arm64'];
 
 function demoFiles(): Record<string, string> {
   const files = demoWorkspaceFiles();
+  // Nx loads .env into the environment its hashes read; a first run that creates .env changes the dependents'
+  // hashes once (they rebuild from the BuildKit cache with new digests). A workspace that has its .env already:
+  files['.env'] = files['.env.example'];
   // portal is built FROM gateway's image, which now lives under the registry and prefix.
   files['packages/demo/portal/Dockerfile'] = files['packages/demo/portal/Dockerfile'].replace(
     'FROM demo/gateway:',

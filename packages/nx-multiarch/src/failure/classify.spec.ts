@@ -210,6 +210,12 @@ describe('classifyFailure: permanent first, then transient', () => {
       { class: 'permanent', kind: 'dockerfile' },
     ],
     [
+      'Dockerfile without FROM (buildx 0.13 here)',
+      'ERROR: failed to solve: no build stage in current context',
+      build,
+      { class: 'permanent', kind: 'dockerfile' },
+    ],
+    [
       'untrusted certificate (a proxy that intercepts TLS)',
       'Error response from daemon: Get "https://registry-1.docker.io/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority',
       pull,

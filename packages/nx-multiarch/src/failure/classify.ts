@@ -133,7 +133,10 @@ const RULES: readonly Rule[] = [
   permanent('not-found', /pull access denied|repository does not exist or may require/i),
   permanent('no-matching-platform', /no matching manifest for|no match for platform in manifest/i),
   permanent('invalid-reference', /invalid reference format/i),
-  permanent('dockerfile', /dockerfile parse error|unknown instruction|failed to parse/i),
+  permanent(
+    'dockerfile',
+    /dockerfile parse error|unknown instruction|failed to parse|no build stage in current context/i,
+  ),
   permanent('tls-config', /x509: |certificate signed by unknown authority|server gave HTTP response to HTTPS client/i),
   permanent(
     'unauthorized',

@@ -51,10 +51,12 @@ export const createDependencies: CreateDependencies<PluginOptions> = (rawOptions
   const edges = componentEdges(facts, imageOwners(components));
   const cycle = findCycle(edges);
   if (cycle) {
-    throw new PluginError(
+    const message =
       `nx-multiarch: the components depend on each other in a cycle: ${describeCycle(cycle)}. ` +
-        'Fix: remove one of these references, or change a phase / "after" in its multiarch.json',
-    );
+      'Fix: remove one of these references, or change a phase / "after" in its multiarch.json';
+    // run-many and affected print only "Failed to process project graph" unless --verbose: say it here too.
+    console.error(message);
+    throw new PluginError(message);
   }
   return edges.map((edge) => {
     const dependency: RawProjectGraphDependency =
