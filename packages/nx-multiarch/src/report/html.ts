@@ -98,6 +98,42 @@ const WIDTH = 1000;
 const LABEL = 120;
 const TRACK = 22;
 
+interface LaneBar {
+  start: number;
+  end: number;
+  track: number;
+  status: Cell['status'];
+  task: string;
+  label: string;
+  tip: string;
+  emulated?: boolean;
+}
+
+/** One timeline lane at height `y`: its title, then each bar on its track; returns the lane's height. */
+function laneSvg(
+  title: string,
+  bars: readonly LaneBar[],
+  at: { y: number; x: (t: number) => number; critical: ReadonlySet<string> },
+  parts: string[],
+): number {
+  const tracks = Math.max(1, ...bars.map((b) => b.track + 1));
+  parts.push(`<text x="4" y="${at.y + 15}" class="lane">${escapeHtml(title)}</text>`);
+  for (const bar of bars) {
+    const left = at.x(bar.start);
+    const width = Math.max(2, at.x(bar.end) - left);
+    const top = at.y + bar.track * TRACK;
+    const onPath = at.critical.has(bar.task) ? ' critical' : '';
+    parts.push(
+      `<g class="bar${onPath}"><title>${escapeHtml(bar.tip)}</title>` +
+        `<rect x="${left.toFixed(1)}" y="${top}" width="${width.toFixed(1)}" height="${TRACK - 4}" rx="3" fill="${BAR_COLORS[bar.status]}"${bar.emulated ? ' stroke-dasharray="4 2"' : ''}/>` +
+        `<text x="${(left + 3).toFixed(1)}" y="${top + 13}">${escapeHtml(bar.label)}</text></g>`,
+    );
+  }
+  const height = tracks * TRACK + 12;
+  parts.push(`<line x1="0" x2="${WIDTH}" y1="${at.y + height - 6}" y2="${at.y + height - 6}" class="sep"/>`);
+  return height;
+}
+
 /** One lane per platform, a bar per cell from its start to its end; critical-path tasks outlined. */
 function timelineSvg(record: RunRecord): string {
   const span = Math.max(record.durationMs, 1);
@@ -109,42 +145,26 @@ function timelineSvg(record: RunRecord): string {
   const inCells = new Set(record.cells.map((c) => c.task));
   const setup = record.tasks
     .filter((t) => !inCells.has(t.id) && t.startedAt !== undefined && t.endedAt !== undefined)
-    .map((t) => ({ ...taskBar(t), track: 0 }));
-  if (setup.length > 0) {
-    parts.push(`<text x="4" y="${y + 15}" class="lane">setup</text>`);
-    for (const [i, bar] of setup.entries()) {
-      const left = x(bar.start);
-      const width = Math.max(2, x(bar.end) - left);
-      const top = y + (i % 2) * TRACK;
-      const onPath = critical.has(bar.cell.task) ? ' critical' : '';
-      parts.push(
-        `<g class="bar${onPath}"><title>${escapeHtml(`${bar.cell.task}: ${duration(bar.end - bar.start)}`)}</title>` +
-          `<rect x="${left.toFixed(1)}" y="${top}" width="${width.toFixed(1)}" height="${TRACK - 4}" rx="3" fill="${BAR_COLORS[bar.cell.status]}"/>` +
-          `<text x="${(left + 3).toFixed(1)}" y="${top + 13}">${escapeHtml(bar.cell.row)}</text></g>`,
-      );
-    }
-    y += Math.min(setup.length, 2) * TRACK + 12;
-    parts.push(`<line x1="0" x2="${WIDTH}" y1="${y - 6}" y2="${y - 6}" class="sep"/>`);
-  }
+    .map((t, i): LaneBar => {
+      const { cell, start, end } = taskBar(t);
+      const tip = `${cell.task}: ${duration(end - start)}`;
+      return { start, end, track: i % 2, status: cell.status, task: cell.task, label: cell.row, tip };
+    });
+  if (setup.length > 0) y += laneSvg('setup', setup, { y, x, critical }, parts);
   for (const lane of record.columns) {
-    const bars = packBars(record.cells.filter((c) => c.platform === lane));
-    const tracks = Math.max(1, ...bars.map((b) => b.track + 1));
-    parts.push(`<text x="4" y="${y + 15}" class="lane">${escapeHtml(columnTitle(lane))}</text>`);
-    for (const bar of bars) {
-      const left = x(bar.start);
-      const width = Math.max(2, x(bar.end) - left);
-      const top = y + bar.track * TRACK;
-      const onPath = critical.has(bar.cell.task) ? ' critical' : '';
-      const label = `${bar.cell.row}${bar.cell.emulated ? ' (QEMU)' : ''}`;
-      const tip = `${bar.cell.row} ${bar.cell.platform}: ${bar.cell.status}, ${duration(bar.end - bar.start)}`;
-      parts.push(
-        `<g class="bar${onPath}"><title>${escapeHtml(tip)}</title>` +
-          `<rect x="${left.toFixed(1)}" y="${top}" width="${width.toFixed(1)}" height="${TRACK - 4}" rx="3" fill="${BAR_COLORS[bar.cell.status]}"${bar.cell.emulated ? ' stroke-dasharray="4 2"' : ''}/>` +
-          `<text x="${(left + 3).toFixed(1)}" y="${top + 13}">${escapeHtml(label)}</text></g>`,
-      );
-    }
-    y += tracks * TRACK + 12;
-    parts.push(`<line x1="0" x2="${WIDTH}" y1="${y - 6}" y2="${y - 6}" class="sep"/>`);
+    const bars = packBars(record.cells.filter((c) => c.platform === lane)).map(
+      ({ cell, start, end, track }): LaneBar => ({
+        start,
+        end,
+        track,
+        status: cell.status,
+        task: cell.task,
+        label: `${cell.row}${cell.emulated ? ' (QEMU)' : ''}`,
+        tip: `${cell.row} ${cell.platform}: ${cell.status}, ${duration(end - start)}`,
+        ...(cell.emulated && { emulated: true }),
+      }),
+    );
+    y += laneSvg(columnTitle(lane), bars, { y, x, critical }, parts);
   }
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
     const t = record.startedAt + f * span;
