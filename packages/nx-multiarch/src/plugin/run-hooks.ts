@@ -6,6 +6,8 @@ import { reportHtml } from '../report/html';
 import { reportText } from '../report/text';
 import { assembleRun } from '../run/assemble';
 import {
+  claimedRunId,
+  claimRun,
   LAST_RUN_FILE,
   RUN_DIR_ENV,
   RUN_ID_ENV,
@@ -29,8 +31,10 @@ const stateDirOf = (options: PluginOptions | undefined, root: string) =>
 
 /** Tells every task of the run which run it belongs to and where to leave its report. */
 export const preTasksExecution: PreTasksExecution<PluginOptions> = (options, context) => {
-  process.env[RUN_ID_ENV] = context.id;
-  process.env[RUN_DIR_ENV] = runDir(stateDirOf(options, context.workspaceRoot), context.id);
+  const run = claimRun(stateDirOf(options, context.workspaceRoot), context.id);
+  // Nx records what the hook sets in process.env and sets it in the CLI process too, whose env every task inherits.
+  process.env[RUN_ID_ENV] = run.id;
+  process.env[RUN_DIR_ENV] = run.dir;
 };
 
 /**
@@ -39,25 +43,30 @@ export const preTasksExecution: PreTasksExecution<PluginOptions> = (options, con
  */
 export const postTasksExecution: PostTasksExecution<PluginOptions> = (options, context) => {
   const stateDir = stateDirOf(options, context.workspaceRoot);
-  const dir = runDir(stateDir, context.id);
+  // The id the pre hook claimed, unless another run's pre hook ran since in this process (the daemon): then Nx's own.
+  const id = claimedRunId(context.id);
+  const dir = runDir(stateDir, id);
   const graph = readCachedProjectGraph();
   const tasks = runTasks(context.taskResults, graph, readRunGraph(dir));
   // builder-setup or prefetch alone, succeeding, is no build worth becoming "the last run".
-  if (!tasks.some((t) => t.images.length > 0 || t.status === 'failure')) return;
+  if (!tasks.some((t) => t.images.length > 0 || t.status === 'failure')) {
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
   const record = assembleRun({
-    id: context.id,
+    id,
     argv: context.argv,
     startTime: context.startTime,
     endTime: context.endTime,
     workspaceProject: workspaceProjectOf(graph),
     tasks,
     reports: readTaskReports(dir),
-    failures: readRunFailures(stateDir, context.id),
+    failures: readRunFailures(stateDir, id),
   });
   writeFileAtomic(runRecordPath(dir), `${JSON.stringify(record, null, 2)}\n`);
   writeFileAtomic(runHtmlPath(dir), reportHtml(record));
-  writeFileSync(join(runsDir(stateDir), LAST_RUN_FILE), `${context.id}\n`);
-  pruneRuns(stateDir, context.id);
+  writeFileSync(join(runsDir(stateDir), LAST_RUN_FILE), `${id}\n`);
+  pruneRuns(stateDir, id);
   console.log(`\n${reportText(record, relative(context.workspaceRoot, runHtmlPath(dir)))}`);
 };
 

@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { PluginError } from '../errors';
 import { thrown } from '../../test/thrown';
 import {
+  claimedRunId,
+  claimRun,
   contextTaskId,
   findRun,
   LAST_RUN_FILE,
@@ -20,6 +22,7 @@ import {
   readTaskReports,
   recordedRuns,
   RUN_DIR_ENV,
+  RUN_ID_ENV,
   runDir,
   runHtmlPath,
   runRecordPath,
@@ -276,5 +279,31 @@ describe('writeRunGraph and readRunGraph', () => {
     writeFileSync(join(dir, 'graph.json'), '{"tasks": {"api:bui');
     expect(existsSync(join(dir, 'graph.json'))).toBe(true);
     expect(readRunGraph(dir)).toBeUndefined();
+  });
+});
+
+describe('claimRun and claimedRunId', () => {
+  it('gives two runs that Nx gave one id (same argv, same millisecond) a directory each', () => {
+    const state = tempDir('claim-');
+    const first = claimRun(state, '1929770716683569726');
+    const second = claimRun(state, '1929770716683569726');
+    const third = claimRun(state, '1929770716683569726');
+    expect([first.id, second.id, third.id]).toEqual([
+      '1929770716683569726',
+      '1929770716683569726-2',
+      '1929770716683569726-3',
+    ]);
+    expect(second.dir).toBe(runDir(state, '1929770716683569726-2'));
+    expect(readdirSync(runsDir(state)).sort()).toEqual([first.id, second.id, third.id]);
+  });
+
+  test.each<[string, string | undefined, string]>([
+    ['the id the hook claimed', '42-2', '42-2'],
+    ['the id itself', '42', '42'],
+    ["another run's claim (the daemon ran its pre hook since)", '77-2', '42'],
+    ['an id that merely starts with the same digits', '421', '42'],
+    ['no claim in this process', undefined, '42'],
+  ])('for Nx run 42 and %s, answers', (_, claimed, expected) => {
+    expect(claimedRunId('42', claimed === undefined ? {} : { [RUN_ID_ENV]: claimed })).toBe(expected);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PluginError } from '../errors';
 import type { FailureClass, FailureKind } from '../failure/classify';
@@ -55,6 +55,29 @@ export const runDir = (stateDir: string, id: string) => join(runsDir(stateDir), 
 export const runRecordPath = (dir: string) => join(dir, 'run.json');
 export const runHtmlPath = (dir: string) => join(dir, 'report.html');
 const taskReportsDir = (dir: string) => join(dir, 'tasks');
+
+/**
+ * Claims a directory of its own for the run. Nx's run id hashes argv and the millisecond, so two identical commands
+ * started together share it; the second gets `<id>-2`, and so on.
+ */
+export function claimRun(stateDir: string, nxRunId: string): { id: string; dir: string } {
+  mkdirSync(runsDir(stateDir), { recursive: true });
+  for (let n = 1; ; n++) {
+    const id = n === 1 ? nxRunId : `${nxRunId}-${n}`;
+    try {
+      mkdirSync(runDir(stateDir, id));
+      return { id, dir: runDir(stateDir, id) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+/** The run id preTasksExecution claimed, when this process is the one it told (the CLI without a daemon). */
+export const claimedRunId = (nxRunId: string, env: NodeJS.ProcessEnv = process.env): string => {
+  const claimed = env[RUN_ID_ENV];
+  return claimed !== undefined && (claimed === nxRunId || claimed.startsWith(`${nxRunId}-`)) ? claimed : nxRunId;
+};
 
 // Task ids hold ':' (and project names '/' or '@'): one flat, portable file name per task.
 const taskFile = (task: string) => `${task.replace(/[^A-Za-z0-9._-]/g, '_')}.json`;
