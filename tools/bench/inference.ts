@@ -1,6 +1,6 @@
-// Benchmark: project inference for a 200-component workspace (createNodes + createDependencies in process, and
+// Benchmark: project inference for a generated workspace (createNodes + createDependencies in process, and
 // `nx show projects` end to end against an empty workspace). Prints times and ratios; asserts nothing.
-// Run: npm run bench:inference [-- <components>]
+// Run: npm run bench:inference [-- <components>] (200 by default); npm run bench runs it for 40 and 200.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,6 @@ import type { CreateDependenciesContext, ProjectConfiguration } from '@nx/devkit
 import { createDependencies, createNodes } from '../../packages/nx-multiarch/src';
 
 const REPO = resolve(__dirname, '../..');
-const COUNT = Number(process.argv[2] ?? 200);
 const RUNS = 5;
 
 function write(root: string, files: Record<string, string>): void {
@@ -116,28 +115,51 @@ function workspace(files: Record<string, string>, plugin: boolean): string {
   return root;
 }
 
-async function main(): Promise<void> {
+export interface InferenceBench {
+  components: number;
+  projects: number;
+  edges: number;
+  createNodesMs: number;
+  createDependenciesMs: number;
+  nxShowProjectsMs: number;
+  emptyWorkspaceMs: number;
+}
+
+export async function benchInference(count: number): Promise<InferenceBench> {
   spawnSync(process.execPath, [join(REPO, 'tools/build-plugin.js')], { stdio: 'ignore' });
-  const files = components(COUNT);
+  const files = components(count);
   const withPlugin = workspace(files, true);
   const empty = workspace({}, false);
   try {
     const matched = Object.keys(files).filter((f) => !f.startsWith('.'));
     const inProcess = await timeInProcess(withPlugin, matched);
-    const nxWith = median(Array.from({ length: 3 }, () => nxShowProjects(withPlugin)));
-    const nxEmpty = median(Array.from({ length: 3 }, () => nxShowProjects(empty)));
-    console.log(`inference benchmark: ${COUNT} components (${inProcess.projects} projects, ${inProcess.edges} edges)`);
-    console.log(`  createNodes          ${inProcess.nodes.toFixed(1)} ms (median of ${RUNS})`);
-    console.log(`  createDependencies   ${inProcess.deps.toFixed(1)} ms (median of ${RUNS})`);
-    console.log(`  both, per component  ${((inProcess.nodes + inProcess.deps) / COUNT).toFixed(3)} ms`);
-    console.log(`  nx show projects     ${nxWith.toFixed(0)} ms, empty workspace ${nxEmpty.toFixed(0)} ms`);
-    console.log(
-      `  ratio                ${(nxWith / nxEmpty).toFixed(2)}x the empty workspace (+${(nxWith - nxEmpty).toFixed(0)} ms)`,
-    );
+    return {
+      components: count,
+      projects: inProcess.projects,
+      edges: inProcess.edges,
+      createNodesMs: inProcess.nodes,
+      createDependenciesMs: inProcess.deps,
+      nxShowProjectsMs: median(Array.from({ length: 3 }, () => nxShowProjects(withPlugin))),
+      emptyWorkspaceMs: median(Array.from({ length: 3 }, () => nxShowProjects(empty))),
+    };
   } finally {
     rmSync(withPlugin, { recursive: true, force: true });
     rmSync(empty, { recursive: true, force: true });
   }
 }
 
-void main();
+async function main(): Promise<void> {
+  const r = await benchInference(Number(process.argv[2] ?? 200));
+  console.log(`inference benchmark: ${r.components} components (${r.projects} projects, ${r.edges} edges)`);
+  console.log(`  createNodes          ${r.createNodesMs.toFixed(1)} ms (median of ${RUNS})`);
+  console.log(`  createDependencies   ${r.createDependenciesMs.toFixed(1)} ms (median of ${RUNS})`);
+  console.log(`  both, per component  ${((r.createNodesMs + r.createDependenciesMs) / r.components).toFixed(3)} ms`);
+  console.log(
+    `  nx show projects     ${r.nxShowProjectsMs.toFixed(0)} ms, empty workspace ${r.emptyWorkspaceMs.toFixed(0)} ms`,
+  );
+  console.log(
+    `  ratio                ${(r.nxShowProjectsMs / r.emptyWorkspaceMs).toFixed(2)}x the empty workspace (+${(r.nxShowProjectsMs - r.emptyWorkspaceMs).toFixed(0)} ms)`,
+  );
+}
+
+if (require.main === module) void main();

@@ -1,14 +1,14 @@
-// Benchmark: prefetch of the demo's base images, cold (tags and records gone) and warm, against what the old
+// Benchmark: prefetch of a workspace's base images, cold (tags and records gone) and warm, against what the old
 // build.sh did (`docker pull` of each image for each component and platform, one after the other).
 // Needs the lab (npm run lab -- up). Prints times, fetch counts and ratios; asserts nothing.
-// Run: npm run bench:prefetch
+// Run: npm run bench:prefetch (the demo); npm run bench runs it on the generated platform too.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readComponent } from '../../packages/nx-multiarch/src/component/component';
 import { pullImageArgs } from '../../packages/nx-multiarch/src/docker/image';
-import { normalizePluginOptions } from '../../packages/nx-multiarch/src/plugin/options';
+import { normalizePluginOptions, type PluginOptions } from '../../packages/nx-multiarch/src/plugin/options';
 import { nativeArch } from '../../packages/nx-multiarch/src/platform';
 import {
   prefetchItems,
@@ -21,7 +21,15 @@ import { planWorkspacePrefetch } from '../../packages/nx-multiarch/src/prefetch/
 import { DEFAULT_RETRY_POLICY } from '../../packages/nx-multiarch/src/retry/policy';
 
 const REPO = resolve(__dirname, '../..');
-const DEMO = 'packages/demo';
+
+export interface PrefetchBench {
+  components: number;
+  pairs: number;
+  naive: { fetches: number; ms: number };
+  cold: { fetches: number; ms: number };
+  warm: { fetches: number; ms: number };
+  failed: string[];
+}
 
 function docker(args: string[]): number {
   return spawnSync('docker', args, { stdio: 'ignore', timeout: 300_000 }).status ?? 1;
@@ -36,19 +44,21 @@ async function timed<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
   return [result, Number(process.hrtime.bigint() - started) / 1e6];
 }
 
-async function main(): Promise<void> {
-  const nxJson = JSON.parse(require('node:fs').readFileSync(join(REPO, 'nx.json'), 'utf8'));
-  const options = normalizePluginOptions(
-    nxJson.plugins.find((p: { plugin: string }) => p.plugin === 'nx-multiarch').options,
-  );
+/** Prefetch of the components under `root/componentsDir` (one directory each), naive, cold and warm. */
+export async function benchPrefetch(
+  root: string,
+  componentsDir: string,
+  pluginOptions: PluginOptions,
+): Promise<PrefetchBench> {
+  const options = normalizePluginOptions(pluginOptions);
   const roots = new Map<string, string>();
-  for (const dir of readdirSync(join(REPO, DEMO))) {
-    const root = `${DEMO}/${dir}`;
-    if (['Dockerfile', 'Dockerfile.tpl', 'multiarch.json'].some((f) => existsSync(join(REPO, root, f)))) {
-      roots.set(readComponent(root, REPO, options).name, root);
+  for (const dir of readdirSync(join(root, componentsDir))) {
+    const component = `${componentsDir}/${dir}`;
+    if (['Dockerfile', 'Dockerfile.tpl', 'multiarch.json'].some((f) => existsSync(join(root, component, f)))) {
+      roots.set(readComponent(component, root, options).name, component);
     }
   }
-  const plan = planWorkspacePrefetch(REPO, roots, {
+  const plan = planWorkspacePrefetch(root, roots, {
     platforms: options.platforms,
     defaults: options,
     envFiles: { envFile: options.envFile, exampleFile: options.envExample },
@@ -62,12 +72,14 @@ async function main(): Promise<void> {
     workDir: mkdtempSync(join(tmpdir(), 'bench-prefetch-')),
     record: {},
   };
+  const removeAll = () => plan.items.forEach((item) => docker(['image', 'rm', item.ref]));
 
   // Naive: what build.sh did, per component, per platform, per image, in sequence.
   const naive = plan.items.flatMap((item) => item.projects.map(() => item));
+  removeAll();
   const [, naiveMs] = await timed(() => naive.forEach((item) => docker(pullImageArgs(item.ref, item.arch))));
 
-  for (const item of plan.items) docker(['image', 'rm', item.ref]);
+  removeAll();
   const [cold, coldMs] = await timed(() => prefetchAll(plan, settings));
   const record = Object.fromEntries(
     cold.filter((o) => o.imageId).map((o) => [recordKey(o.ref, o.arch), o.imageId as string]),
@@ -75,26 +87,34 @@ async function main(): Promise<void> {
   const [warm, warmMs] = await timed(() => prefetchAll(plan, { ...settings, record }));
 
   const fetches = (outcomes: PrefetchOutcome[]) => outcomes.reduce((n, o) => n + o.attempts, 0);
-  const failed = [...cold, ...warm].filter((o) => o.status === 'failed');
-  console.log(
-    `prefetch of the demo (${roots.size} components, ${options.platforms.join(' + ')}): ${plan.items.length} (image, platform) pairs`,
-  );
-  console.log(
-    `  naive (pull per component x platform x image, sequential): ${naive.length} pulls, ${(naiveMs / 1000).toFixed(2)} s`,
-  );
-  console.log(
-    `  prefetch cold (tags and record removed):                   ${fetches(cold)} pulls, ${(coldMs / 1000).toFixed(2)} s`,
-  );
-  console.log(
-    `  prefetch warm (everything present):                        ${fetches(warm)} pulls, ${(warmMs / 1000).toFixed(2)} s`,
-  );
-  console.log(
-    `  fetches: ${fetches(cold)} vs ${plan.naiveFetches} naive (${(plan.naiveFetches / Math.max(1, fetches(cold))).toFixed(1)}x fewer)`,
-  );
-  console.log(
-    `  time: naive/cold ${(naiveMs / coldMs).toFixed(1)}x, naive/warm ${(naiveMs / warmMs).toFixed(1)}x, cold/warm ${(coldMs / warmMs).toFixed(1)}x`,
-  );
-  if (failed.length > 0) console.log(`  FAILED: ${failed.map((o) => `${o.ref} ${o.arch}: ${o.message}`).join('; ')}`);
+  return {
+    components: roots.size,
+    pairs: plan.items.length,
+    naive: { fetches: naive.length, ms: naiveMs },
+    cold: { fetches: fetches(cold), ms: coldMs },
+    warm: { fetches: fetches(warm), ms: warmMs },
+    failed: [...cold, ...warm].filter((o) => o.status === 'failed').map((o) => `${o.ref} ${o.arch}: ${o.message}`),
+  };
 }
 
-void main();
+async function main(): Promise<void> {
+  const nxJson = JSON.parse(readFileSync(join(REPO, 'nx.json'), 'utf8'));
+  const options = nxJson.plugins.find((p: { plugin: string }) => p.plugin === 'nx-multiarch').options;
+  const r = await benchPrefetch(REPO, 'packages/demo', options);
+  console.log(`prefetch of the demo (${r.components} components, amd64 + arm64): ${r.pairs} (image, platform) pairs`);
+  console.log(
+    `  naive (pull per component x platform x image, sequential): ${r.naive.fetches} pulls, ${(r.naive.ms / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `  prefetch cold (tags and record removed):                   ${r.cold.fetches} pulls, ${(r.cold.ms / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `  prefetch warm (everything present):                        ${r.warm.fetches} pulls, ${(r.warm.ms / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `  time: naive/cold ${(r.naive.ms / r.cold.ms).toFixed(1)}x, naive/warm ${(r.naive.ms / r.warm.ms).toFixed(1)}x`,
+  );
+  if (r.failed.length > 0) console.log(`  FAILED: ${r.failed.join('; ')}`);
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,179 @@
+// Builds one platform with each contender (nx-multiarch, buildx bake, a sequential loop of `docker buildx build`) in
+// four scenarios, each contender in a workspace of its own, starting from the same cold daemon and BuildKit cache.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import type { RunRecord } from '../../packages/nx-multiarch/src/run/assemble';
+import { exec, tempWorkspace } from '../../packages/nx-multiarch-e2e/src/workspace';
+import { bakeFiles, baseImages, dependencyLevels, type PlannedBuild, plannedBuilds } from './replay';
+import { levelsCriticalWork, nxCriticalWork, sequentialWork } from './overhead';
+import type { Edit, Platform } from './platform';
+import { targetSpans } from './progress';
+
+export const CONTENDERS = ['nx', 'bake', 'loop'] as const;
+export type Contender = (typeof CONTENDERS)[number];
+export const SCENARIOS = ['cold', 'warm', 'leaf', 'foundation'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export interface Measurement {
+  platform: string;
+  contender: Contender;
+  scenario: Scenario;
+  wallMs: number;
+  /** The builds' own time on the critical path. */
+  workMs: number;
+  /** Images built (not from a cache) as the contender reports it; bake and the loop run every build. */
+  builds: number;
+  /** Images the scenario asked for. */
+  images: number;
+}
+
+const TIMEOUT_MS = 1_800_000;
+
+function must(file: string, args: string[], cwd: string): string {
+  const { status, output } = exec(file, args, cwd, TIMEOUT_MS);
+  if (status !== 0) throw new Error(`${file} ${args.join(' ')} exited ${status}:\n${output.slice(-4000)}`);
+  return output;
+}
+
+const nxBin = (root: string) => join(root, 'node_modules/.bin/nx');
+
+function timed<T>(fn: () => T): [T, number] {
+  const started = performance.now();
+  const value = fn();
+  return [value, performance.now() - started];
+}
+
+function applyEdit(root: string, edit: Edit): void {
+  for (const [path, change] of Object.entries(edit)) {
+    writeFileSync(join(root, path), change(readFileSync(join(root, path), 'utf8')));
+  }
+}
+
+interface Plan {
+  builds: PlannedBuild[];
+  levels: string[][];
+  bases: string[];
+}
+
+const ARCHES = ['amd64', 'arm64'];
+
+/** What build-image would run in this workspace, from its --dryRun, with the projects in dependency levels. */
+function plan(root: string, platform: Platform): Plan {
+  must(nxBin(root), ['run-many', '-t', 'render', '--output-style=static'], root);
+  const dry = must(
+    nxBin(root),
+    ['run-many', ...runManyArgs(platform), '--dryRun', '--skip-nx-cache', '--output-style=static'],
+    root,
+  );
+  const builds = plannedBuilds(dry, (context) => basename(context));
+  const graphFile = join(mkdtempSync(join(tmpdir(), 'bench-graph-')), 'graph.json');
+  must(nxBin(root), ['graph', `--file=${graphFile}`], root);
+  const edges: Record<string, Array<{ target: string }>> = JSON.parse(readFileSync(graphFile, 'utf8')).graph
+    .dependencies;
+  const projects = [...new Set([...builds.map((b) => b.project), ...Object.keys(platform.upstreams)])];
+  const dependsOn = Object.fromEntries(projects.map((p) => [p, (edges[p] ?? []).map((e) => e.target)]));
+  return { builds, levels: dependencyLevels(projects, dependsOn), bases: baseImages(dry) };
+}
+
+const runManyArgs = (platform: Platform) => [
+  '-t',
+  'build-image',
+  '--platform=amd64,arm64',
+  ...(platform.exclude.length > 0 ? [`--exclude=${platform.exclude.join(',')}`] : []),
+];
+
+/** Tags of everything the platform builds, and the base images it starts from. */
+function imagesOf(platform: Platform, { builds, bases }: Plan): string[] {
+  const tags = builds.flatMap((b) => b.argv.filter((_, i) => b.argv[i - 1] === '--tag'));
+  const prefix = String(platform.options.imagePrefix);
+  const upstreams = Object.keys(platform.upstreams).flatMap((p) => ARCHES.map((a) => `${prefix}${p}:latest-${a}`));
+  return [...tags, ...upstreams, ...bases];
+}
+
+/** Cold: none of the platform's images or base images in the daemon, and an empty BuildKit cache. */
+function coldDaemon(root: string, images: readonly string[]): void {
+  spawnSync('docker', ['image', 'rm', '-f', ...images], { stdio: 'ignore', timeout: 300_000 });
+  must('docker', ['builder', 'prune', '-af'], root);
+}
+
+/** Upstream components as build.sh made them: pull each platform, tag it. */
+function pullUpstreams(root: string, platform: Platform): number[] {
+  const durations: number[] = [];
+  const prefix = String(platform.options.imagePrefix);
+  for (const [project, ref] of Object.entries(platform.upstreams)) {
+    for (const arch of ARCHES) {
+      const [, ms] = timed(() => {
+        must('docker', ['pull', '--platform', `linux/${arch}`, ref], root);
+        must('docker', ['tag', ref, `${prefix}${project}:latest-${arch}`], root);
+      });
+      durations.push(ms);
+    }
+  }
+  return durations;
+}
+
+interface Run {
+  workMs: number;
+  builds: number;
+}
+
+const runners: Record<Contender, (root: string, platform: Platform, plan: Plan) => Run> = {
+  nx(root, platform) {
+    must(nxBin(root), ['run-many', ...runManyArgs(platform), '--output-style=static'], root);
+    const state = join(root, '.nx-multiarch/runs');
+    const id = readFileSync(join(state, 'last-run'), 'utf8').trim();
+    const record = JSON.parse(readFileSync(join(state, id, 'run.json'), 'utf8')) as RunRecord;
+    return { workMs: nxCriticalWork(record), builds: record.totals.built };
+  },
+  bake(root, platform, { builds, levels }) {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-bake-'));
+    const upstream = sequentialWork(pullUpstreams(root, platform));
+    const spans = bakeFiles(builds, levels).map((file, index) => {
+      const path = join(dir, `level-${index}.json`);
+      writeFileSync(path, JSON.stringify(file, null, 2));
+      const progress = must('docker', ['buildx', 'bake', '--progress', 'rawjson', '-f', path], root);
+      const byTarget = targetSpans(progress);
+      return Object.keys(file.target).flatMap((t) => (byTarget.has(t) ? [byTarget.get(t)!] : []));
+    });
+    return { workMs: upstream + levelsCriticalWork(spans), builds: builds.length };
+  },
+  loop(root, platform, { builds, levels }) {
+    const durations = pullUpstreams(root, platform);
+    for (const project of levels.flat()) {
+      for (const build of builds.filter((b) => b.project === project)) {
+        const metadata = build.argv[build.argv.indexOf('--metadata-file') + 1];
+        if (build.argv.includes('--metadata-file')) mkdirSync(dirname(metadata), { recursive: true });
+        durations.push(timed(() => must('docker', build.argv, root))[1]);
+      }
+    }
+    return { workMs: sequentialWork(durations), builds: builds.length };
+  },
+};
+
+/** Every contender through cold, warm, one leaf changed and one foundation changed, on one platform. */
+export function benchBuilds(platform: Platform, log: (line: string) => void): Measurement[] {
+  const measurements: Measurement[] = [];
+  for (const contender of CONTENDERS) {
+    const root = tempWorkspace(platform.files, platform.options);
+    const planned = plan(root, platform);
+    // Planning ran Nx here: nx-multiarch starts without Nx's cache, graph or its own state, like a fresh clone.
+    if (contender === 'nx')
+      for (const dir of ['.nx', '.nx-multiarch', 'dist']) rmSync(join(root, dir), { recursive: true, force: true });
+    coldDaemon(root, imagesOf(platform, planned));
+    const imageCount = planned.builds.length + Object.keys(platform.upstreams).length * 2;
+    for (const scenario of SCENARIOS) {
+      if (scenario === 'leaf') applyEdit(root, platform.leaf.edit);
+      if (scenario === 'foundation') applyEdit(root, platform.foundation.edit);
+      const [run, wallMs] = timed(() => runners[contender](root, platform, planned));
+      const m = { platform: platform.name, contender, scenario, wallMs, ...run, images: imageCount };
+      measurements.push(m);
+      log(
+        `  ${platform.name} ${contender.padEnd(4)} ${scenario.padEnd(10)} ${(wallMs / 1000).toFixed(1).padStart(7)} s` +
+          `  work on the critical path ${(run.workMs / 1000).toFixed(1).padStart(6)} s  built ${run.builds}/${imageCount}`,
+      );
+    }
+  }
+  return measurements;
+}
