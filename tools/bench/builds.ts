@@ -11,7 +11,8 @@ import { levelsCriticalWork, nxCriticalWork, sequentialWork } from './overhead';
 import type { Edit, Platform } from './platform';
 import { targetSpans } from './progress';
 
-export const CONTENDERS = ['nx', 'bake', 'loop'] as const;
+/** `nx-ec2`: nx-multiarch with `build.emulatedConcurrency: 2` (the default, 1, runs emulated builds one at a time). */
+export const CONTENDERS = ['nx', 'nx-ec2', 'bake', 'loop'] as const;
 export type Contender = (typeof CONTENDERS)[number];
 export const SCENARIOS = ['cold', 'warm', 'leaf', 'foundation'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -27,6 +28,8 @@ export interface Measurement {
   builds: number;
   /** Images the scenario asked for. */
   images: number;
+  /** nx-multiarch: the time its emulated (QEMU) builds took, summed. */
+  emulatedMs?: number;
 }
 
 const TIMEOUT_MS = 1_800_000;
@@ -117,16 +120,25 @@ function pullUpstreams(root: string, platform: Platform): number[] {
 interface Run {
   workMs: number;
   builds: number;
+  emulatedMs?: number;
+}
+
+function nxRun(root: string, platform: Platform): Run {
+  must(nxBin(root), ['run-many', ...runManyArgs(platform), '--output-style=static'], root);
+  const state = join(root, '.nx-multiarch/runs');
+  const id = readFileSync(join(state, 'last-run'), 'utf8').trim();
+  const record = JSON.parse(readFileSync(join(state, id, 'run.json'), 'utf8')) as RunRecord;
+  const emulated = record.cells.filter((c) => c.emulated && c.status === 'built');
+  return {
+    workMs: nxCriticalWork(record),
+    builds: record.totals.built,
+    emulatedMs: emulated.reduce((sum, c) => sum + (c.durationMs ?? 0), 0),
+  };
 }
 
 const runners: Record<Contender, (root: string, platform: Platform, plan: Plan) => Run> = {
-  nx(root, platform) {
-    must(nxBin(root), ['run-many', ...runManyArgs(platform), '--output-style=static'], root);
-    const state = join(root, '.nx-multiarch/runs');
-    const id = readFileSync(join(state, 'last-run'), 'utf8').trim();
-    const record = JSON.parse(readFileSync(join(state, id, 'run.json'), 'utf8')) as RunRecord;
-    return { workMs: nxCriticalWork(record), builds: record.totals.built };
-  },
+  nx: nxRun,
+  'nx-ec2': nxRun,
   bake(root, platform, { builds, levels }) {
     const dir = mkdtempSync(join(tmpdir(), 'bench-bake-'));
     const upstream = sequentialWork(pullUpstreams(root, platform));
@@ -156,10 +168,12 @@ const runners: Record<Contender, (root: string, platform: Platform, plan: Plan) 
 export function benchBuilds(platform: Platform, log: (line: string) => void): Measurement[] {
   const measurements: Measurement[] = [];
   for (const contender of CONTENDERS) {
-    const root = tempWorkspace(platform.files, platform.options);
+    const options =
+      contender === 'nx-ec2' ? { ...platform.options, build: { emulatedConcurrency: 2 } } : platform.options;
+    const root = tempWorkspace(platform.files, options);
     const planned = plan(root, platform);
     // Planning ran Nx here: nx-multiarch starts without Nx's cache, graph or its own state, like a fresh clone.
-    if (contender === 'nx')
+    if (contender.startsWith('nx'))
       for (const dir of ['.nx', '.nx-multiarch', 'dist']) rmSync(join(root, dir), { recursive: true, force: true });
     coldDaemon(root, imagesOf(platform, planned));
     const imageCount = planned.builds.length + Object.keys(platform.upstreams).length * 2;
@@ -170,7 +184,7 @@ export function benchBuilds(platform: Platform, log: (line: string) => void): Me
       const m = { platform: platform.name, contender, scenario, wallMs, ...run, images: imageCount };
       measurements.push(m);
       log(
-        `  ${platform.name} ${contender.padEnd(4)} ${scenario.padEnd(10)} ${(wallMs / 1000).toFixed(1).padStart(7)} s` +
+        `  ${platform.name} ${contender.padEnd(6)} ${scenario.padEnd(10)} ${(wallMs / 1000).toFixed(1).padStart(7)} s` +
           `  work on the critical path ${(run.workMs / 1000).toFixed(1).padStart(6)} s  built ${run.builds}/${imageCount}`,
       );
     }

@@ -4,6 +4,7 @@
 // Needs the lab (npm run lab -- up); takes about half an hour on 2 cores. Asserts nothing: it measures.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import globalSetup from '../../packages/nx-multiarch-e2e/src/global-setup';
 import { tempWorkspace } from '../../packages/nx-multiarch-e2e/src/workspace';
 import type { PluginOptions } from '../../packages/nx-multiarch/src/plugin/options';
@@ -71,7 +72,8 @@ async function main(): Promise<void> {
     log(buildsTable(results.builds));
     log(overheadTable(results.builds));
   }
-  writeFileSync(out, benchmarksMarkdown(results));
+  // Formatted as the repository's prettier --check expects it.
+  writeFileSync(out, await format(benchmarksMarkdown(results), { ...(await resolveConfig(out)), filepath: out }));
   log(`written: ${out}`);
 }
 

@@ -53,6 +53,9 @@ export const componentName = (layer: number, index: number) => `l${layer}-c${ind
  */
 export function generatedPlatform(count: number, layers: number, prefix = 'bench/'): Platform {
   const width = Math.ceil(count / layers);
+  if (count < 1 || layers < 1 || (layers - 1) * width >= count) {
+    throw new Error(`${count} components do not fill ${layers} layers of ${width}: the last layer would be empty`);
+  }
   const files: Record<string, string> = {};
   for (let layer = 0; layer < layers; layer++) {
     for (let index = 0; index < width && layer * width + index < count; index++) {

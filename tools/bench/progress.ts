@@ -39,7 +39,11 @@ export function targetSpans(rawjson: string): Map<string, Span> {
   const vertexes = new Map<string, RawVertex>();
   for (const document of jsonDocuments(rawjson)) {
     for (const vertex of (document as { vertexes?: RawVertex[] }).vertexes ?? []) {
-      vertexes.set(vertex.digest, { ...vertexes.get(vertex.digest), ...vertex });
+      // Targets share digests (`exporting to image` has one for all of them): the name tells them apart.
+      const key = `${vertex.digest} ${vertex.name ?? ''}`;
+      const earlier = vertexes.get(key);
+      // A vertex reported again with a new start keeps its first one.
+      vertexes.set(key, { ...earlier, ...vertex, started: earlier?.started ?? vertex.started });
     }
   }
   const spans = new Map<string, Span>();

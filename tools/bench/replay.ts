@@ -26,6 +26,18 @@ export interface BakeFile {
 // nx-multiarch: dry run: <image> <platform>: docker buildx build ... <context>
 const DRY_RUN_LINE = /^nx-multiarch: dry run: (\S+) (\S+): docker (buildx build .*)$/;
 
+const VALUELESS = new Set(['--no-cache', '--load', '--push']);
+
+/** Flags with their values, then one context, as buildx/build.ts emits them: a stray token means a value split. */
+function splitsRight(argv: readonly string[]): boolean {
+  let i = 2; // after `buildx build`
+  while (i < argv.length - 1) {
+    if (!argv[i].startsWith('--')) return false;
+    i += VALUELESS.has(argv[i]) ? 1 : 2;
+  }
+  return i === argv.length - 1;
+}
+
 /**
  * The builds of a `--dryRun` output. The argv is printed space-joined, so this only serves workspaces whose paths and
  * build-arg values hold no spaces: it throws on one that would split wrong.
@@ -36,7 +48,7 @@ export function plannedBuilds(output: string, projectOfContext: (context: string
     const match = DRY_RUN_LINE.exec(line.trimEnd());
     if (!match) continue;
     const argv = match[3].split(' ');
-    if (argv.some((arg) => arg === '' || arg.startsWith('"'))) {
+    if (argv.some((arg) => arg === '' || arg.startsWith('"')) || !splitsRight(argv)) {
       throw new Error(`a dry-run argv with spaces cannot be replayed: ${line}`);
     }
     builds.push({ project: projectOfContext(argv.at(-1) as string), platform: match[2], argv });
@@ -71,6 +83,7 @@ export function bakeTarget(argv: readonly string[]): BakeTarget {
     else if (argv[i] === '--target') target.target = value;
     else if (argv[i] === '--build-arg') {
       const eq = value.indexOf('=');
+      if (eq < 0) continue;
       target.args[value.slice(0, eq)] = value.slice(eq + 1);
     }
   }

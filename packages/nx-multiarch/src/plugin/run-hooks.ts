@@ -48,11 +48,6 @@ export const postTasksExecution: PostTasksExecution<PluginOptions> = (options, c
   const dir = runDir(stateDir, id);
   const graph = readCachedProjectGraph();
   const tasks = runTasks(context.taskResults, graph, readRunGraph(dir));
-  // builder-setup or prefetch alone, succeeding, is no build worth becoming "the last run".
-  if (!tasks.some((t) => t.images.length > 0 || t.status === 'failure')) {
-    rmSync(dir, { recursive: true, force: true });
-    return;
-  }
   const record = assembleRun({
     id,
     argv: context.argv,
@@ -63,6 +58,11 @@ export const postTasksExecution: PostTasksExecution<PluginOptions> = (options, c
     reports: readTaskReports(dir),
     failures: readRunFailures(stateDir, id),
   });
+  // builder-setup or prefetch alone, or a --dryRun, succeeding: no build worth becoming "the last run".
+  if (record.success && record.cells.length === 0) {
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
   writeFileAtomic(runRecordPath(dir), `${JSON.stringify(record, null, 2)}\n`);
   writeFileAtomic(runHtmlPath(dir), reportHtml(record));
   writeFileSync(join(runsDir(stateDir), LAST_RUN_FILE), `${id}\n`);
