@@ -672,6 +672,19 @@ describe('parseDockerfile', () => {
     expect(parseDockerfile(text, args)).toStrictEqual(expected);
   });
 
+  it('takes no image from a COPY --from with a variable, which BuildKit does not expand (a stage FROM it does)', () => {
+    const text = [
+      'ARG TAG=1',
+      'FROM acme/base:${TAG}-${TARGETARCH} AS neighbour',
+      'FROM alpine:3.20',
+      'COPY --from=acme/tools:${TAG} /bin/tool /bin/tool',
+      'COPY --from=neighbour /x /x',
+    ].join('\n');
+    const parsed = parseDockerfile(text, { TARGETARCH: 'arm64' });
+    expect(parsed.copyFrom).toStrictEqual([{ line: 5, ref: 'neighbour', kind: 'stage' }]);
+    expect(parsed.images).toStrictEqual(['acme/base:1-arm64', 'alpine:3.20']);
+  });
+
   it('finds nothing in an empty Dockerfile', () => {
     expect(parseDockerfile('')).toStrictEqual({
       globalArgs: {},

@@ -208,7 +208,8 @@ export function parseDockerfile(text: string, args: Readonly<Record<string, stri
     } else if (keyword === 'COPY' || keyword === 'RUN') {
       const { flags, mounts } = parseFlags(rest);
       const refs: string[] = [];
-      if (keyword === 'COPY' && flags.from) refs.push(flags.from);
+      // BuildKit does not expand variables in COPY --from (https://github.com/moby/buildkit/pull/6153): no image.
+      if (keyword === 'COPY' && flags.from && !flags.from.includes('$')) refs.push(flags.from);
       for (const mount of keyword === 'RUN' ? mounts : []) {
         const from = /(?:^|,)from=([^,]+)/i.exec(mount);
         if (from) refs.push(from[1]);

@@ -204,6 +204,18 @@ describe('classifyFailure: permanent first, then transient', () => {
       { class: 'permanent', kind: 'invalid-reference' },
     ],
     [
+      'a variable in COPY --from, as BuildKit 0.8 (Docker 20.10) reports it (captured)',
+      'ERROR: failed to solve: rpc error: code = Unknown desc = failed to solve with frontend dockerfile.v0: failed to create LLB definition: failed to parse stage name "bench/l0-c1:latest-${TARGETARCH}": invalid reference format',
+      build,
+      { class: 'permanent', kind: 'invalid-reference' },
+    ],
+    [
+      'a variable in COPY --from, as BuildKit since moby/buildkit#6153 reports it',
+      'ERROR: failed to solve: variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround',
+      build,
+      { class: 'permanent', kind: 'invalid-reference' },
+    ],
+    [
       'Dockerfile syntax',
       'ERROR: failed to solve: dockerfile parse error on line 3: unknown instruction: RUNN',
       build,

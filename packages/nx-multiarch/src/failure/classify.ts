@@ -132,7 +132,7 @@ const RULES: readonly Rule[] = [
   // Docker Hub answers a missing repository and a private one alike.
   permanent('not-found', /pull access denied|repository does not exist or may require/i),
   permanent('no-matching-platform', /no matching manifest for|no match for platform in manifest/i),
-  permanent('invalid-reference', /invalid reference format/i),
+  permanent('invalid-reference', /invalid reference format|variable expansion is not supported for --from/i),
   permanent(
     'dockerfile',
     /dockerfile parse error|unknown instruction|failed to parse|no build stage in current context/i,

@@ -88,8 +88,10 @@ const REMEDIES: Record<FailureKind, Rule> = {
     check: `nx run ${c.project}:push-image --platform=${c.arch}, or publish without it: --partial`,
   }),
   'invalid-reference': () => ({
-    cause: 'an image reference is malformed, often an empty build arg in FROM',
-    check: 'check the ARGs FROM uses in .env / .env.example (dry run: --dryRun prints the argv)',
+    cause:
+      'an image reference is malformed: often an empty build arg in FROM, or a variable in COPY --from (never expanded)',
+    check:
+      'check the ARGs FROM uses in .env / .env.example (dry run: --dryRun prints the argv); for COPY --from=<image:${VAR}>, add a stage FROM it and copy from the stage',
   }),
   'missing-file': () => ({
     cause: 'a COPY/ADD source is not in the build context',
