@@ -261,3 +261,45 @@ describe('build-image in a workspace of its own', () => {
     expect(spans[1][0]).toBeGreaterThanOrEqual(spans[0][1] - 100);
   });
 });
+
+describe('build-image: a component builds only its own platforms, whatever --platform asks', () => {
+  // amd-only's RUN step fails anywhere but amd64: building it for arm64 would be a failure, not a skip.
+  const root = tempWorkspace({
+    'images/amd-only/Dockerfile': `FROM alpine:3.20\nRUN echo ${Date.now()} && test "$(uname -m)" = x86_64\n`,
+    'images/amd-only/multiarch.json': JSON.stringify({ platforms: ['amd64'] }),
+    'images/both/Dockerfile': `FROM alpine:3.20\nRUN echo ${Date.now()}\n`,
+  });
+  const lastRun = () => {
+    const id = readFileSync(join(root, '.nx-multiarch/runs/last-run'), 'utf8').trim();
+    return JSON.parse(readFileSync(join(root, '.nx-multiarch/runs', id, 'run.json'), 'utf8'));
+  };
+
+  it('run-many --platform=amd64,arm64 builds amd-only for amd64 alone, says why, and the run succeeds', () => {
+    const { status, output } = nx(['run-many', '-t', 'build-image', '--platform=amd64,arm64'], root);
+    expect(status).toBe(0);
+    expect(output).toContain('amd-only: not building linux/arm64: not one of its platforms');
+    expect(results(output).sort()).toEqual([
+      ['amd-only', 'linux/amd64', 'built'],
+      ['both', 'linux/amd64', 'built'],
+      ['both', 'linux/arm64', 'built'],
+    ]);
+    expect(imagePlatform('amd-only:latest-amd64')).toBe('linux/amd64');
+    const cells = lastRun().cells.map((c: { row: string; platform: string; status: string }) => [c.row, c.platform]);
+    expect(cells.sort()).toEqual([
+      ['amd-only', 'linux/amd64'],
+      ['both', 'linux/amd64'],
+      ['both', 'linux/arm64'],
+    ]);
+  });
+
+  it('`nx run amd-only:build-image --platform=arm64` builds nothing and says so', () => {
+    const { status, output } = nx(['run', 'amd-only:build-image', '--platform=arm64'], root);
+    expect(status).toBe(0);
+    expect(output).toContain(
+      'amd-only: not building linux/arm64: not one of its platforms ("platforms" in its multiarch.json, or the ' +
+        "plugin's in nx.json); nothing to build",
+    );
+    expect(output).toContain('nx-multiarch: amd-only: nothing to build');
+    expect(results(output)).toEqual([]);
+  });
+});

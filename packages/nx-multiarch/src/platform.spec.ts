@@ -1,5 +1,5 @@
 import { ConfigError } from './errors';
-import { ociPlatform, parsePlatforms } from './platform';
+import { ociPlatform, ownPlatforms, parsePlatforms } from './platform';
 
 describe('parsePlatforms', () => {
   test.each([
@@ -29,5 +29,16 @@ describe('parsePlatforms', () => {
 
   it('maps arch to the OCI platform', () => {
     expect(ociPlatform('arm64')).toBe('linux/arm64');
+  });
+});
+
+describe('ownPlatforms', () => {
+  test.each([
+    [['amd64', 'arm64'], ['amd64', 'arm64'], ['amd64', 'arm64'], []],
+    [['arm64', 'amd64'], ['amd64'], ['amd64'], ['arm64']],
+    [['arm64'], ['amd64'], [], ['arm64']],
+    [['arm64', 'amd64'], undefined, ['arm64', 'amd64'], []],
+  ] as const)('asked %j of a component of %j: builds %j, leaves out %j', (asked, own, built, not) => {
+    expect(ownPlatforms(asked, own)).toEqual({ built, not });
   });
 });

@@ -41,6 +41,12 @@ export function parsePlatforms(value: string | readonly string[], source: string
   return arches;
 }
 
+/** The platforms asked for (`--platform`) split into those of the component and the others, in the order asked. */
+export function ownPlatforms(asked: readonly Arch[], own: readonly Arch[] | undefined): { built: Arch[]; not: Arch[] } {
+  const has = (arch: Arch) => own === undefined || own.includes(arch);
+  return { built: asked.filter(has), not: asked.filter((arch) => !has(arch)) };
+}
+
 /** The build machine's arch: what runs without emulation. */
 export function nativeArch(): Arch {
   return process.arch === 'arm64' ? 'arm64' : 'amd64';

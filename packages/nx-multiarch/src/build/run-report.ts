@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import type { BuildImageExecutorSchema } from '../executors/build-image/options';
-import { ARCHES, type Arch, nativeArch, ociPlatform, parsePlatforms } from '../platform';
+import { ARCHES, type Arch, nativeArch, ociPlatform, ownPlatforms, parsePlatforms } from '../platform';
 import { contextTaskId, writeTaskReport } from '../run/record';
 import { type BuildFailure, runOutcome } from './summary';
 
@@ -27,8 +27,9 @@ export function failedBeforeBuilding(
   let arches: readonly Arch[] = ARCHES;
   try {
     arches = parsePlatforms(options.platform ?? ARCHES.join(','), 'platform');
+    arches = ownPlatforms(arches, options.platforms ? parsePlatforms(options.platforms, 'platforms') : undefined).built;
   } catch {
-    // The platform option is what was wrong: report the task for every platform there is.
+    // A platform option is what was wrong: report the task for every platform it names, or every one there is.
   }
   const images = options.images?.map((i) => i.name) ?? [project];
   const finishedAt = new Date().toISOString();

@@ -1,5 +1,5 @@
 import type { BuildRecord } from './record';
-import { type BuildFailure, progressPrefix, resultLine, runOutcome, taskLine } from './summary';
+import { type BuildFailure, notPlatformsLine, progressPrefix, resultLine, runOutcome, taskLine } from './summary';
 
 const REF = 'registry.local:5000/shop/api:dev';
 const DIGEST = 'sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd';
@@ -128,6 +128,25 @@ describe('taskLine', () => {
 
   it('says so when there was nothing to build', () => {
     expect(taskLine('docs', [])).toBe('docs: nothing to build');
+  });
+});
+
+describe('notPlatformsLine', () => {
+  test.each([
+    [
+      ['arm64'],
+      ['amd64'],
+      'vendor: not building linux/arm64: not one of its platforms ("platforms" in its multiarch.json, or the ' +
+        "plugin's in nx.json); building linux/amd64",
+    ],
+    [
+      ['amd64', 'arm64'],
+      [],
+      'vendor: not building linux/amd64, linux/arm64: not one of its platforms ("platforms" in its multiarch.json, ' +
+        "or the plugin's in nx.json); nothing to build",
+    ],
+  ] as const)('names what is left out, and what is built: %j left out', (notPlatforms, platforms, line) => {
+    expect(notPlatformsLine('vendor', notPlatforms, platforms)).toBe(line);
   });
 });
 

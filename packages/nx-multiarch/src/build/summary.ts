@@ -1,4 +1,5 @@
 import type { Classification } from '../failure/classify';
+import { type Arch, ociPlatform } from '../platform';
 import type { Outcome } from '../run/record';
 import type { BuildRecord } from './record';
 
@@ -50,6 +51,15 @@ export function taskLine(project: string, outcomes: ReadonlyArray<BuildRecord | 
   const count = (status: string) => outcomes.filter((o) => ('failure' in o ? 'failed' : o.status) === status).length;
   const parts = ['built', 'cached', 'reused', 'failed'].map((s) => [s, count(s)] as const).filter(([, n]) => n > 0);
   return `${project}: ${parts.map(([s, n]) => `${n} ${s}`).join(', ') || 'nothing to build'}`;
+}
+
+/** Why a platform asked for (`--platform`) is left out: the component does not have it. */
+export function notPlatformsLine(project: string, notPlatforms: readonly Arch[], platforms: readonly Arch[]): string {
+  const building = platforms.length > 0 ? `building ${platforms.map(ociPlatform).join(', ')}` : 'nothing to build';
+  return (
+    `${project}: not building ${notPlatforms.map(ociPlatform).join(', ')}: not one of its platforms ` +
+    `("platforms" in its multiarch.json, or the plugin's in nx.json); ${building}`
+  );
 }
 
 const CACHE_DETAIL: Record<BuildRecord['status'], string | undefined> = {

@@ -127,6 +127,7 @@ describe('createNodes', () => {
                      ],
                      "network": "host",
                      "platform": "arm64",
+                     "platforms": "arm64",
                      "registry": "127.0.0.1:5000",
                      "tag": "1.0",
                    },
@@ -225,6 +226,7 @@ describe('createNodes', () => {
                      "network": "host",
                      "outputPath": "dist/pushed/api",
                      "platform": "arm64",
+                     "platforms": "arm64",
                      "push": true,
                      "registry": "127.0.0.1:5000",
                      "tag": "1.0",
@@ -313,6 +315,7 @@ describe('createNodes', () => {
                        },
                      ],
                      "platform": "amd64,arm64",
+                     "platforms": "amd64,arm64",
                      "registry": "127.0.0.1:5000",
                      "tag": "1.0",
                      "upstream": "redis:7.2-alpine",
@@ -399,6 +402,7 @@ describe('createNodes', () => {
                      ],
                      "outputPath": "dist/pushed/cache",
                      "platform": "amd64,arm64",
+                     "platforms": "amd64,arm64",
                      "push": true,
                      "registry": "127.0.0.1:5000",
                      "tag": "1.0",
@@ -597,6 +601,7 @@ describe('createNodes', () => {
       executor: 'nx-multiarch:build-image',
       options: {
         platform: 'amd64,arm64',
+        platforms: 'amd64,arm64',
         context: 'images/b',
         registry: '127.0.0.1:5000',
         tags: ['1.4'],
@@ -842,6 +847,7 @@ describe('createNodes', () => {
                },
              ],
              "platform": "amd64,arm64",
+             "platforms": "amd64,arm64",
              "registry": "registry.local:5000",
              "services": [
                {
@@ -951,6 +957,7 @@ describe('createNodes', () => {
              ],
              "outputPath": "dist/pushed/worker",
              "platform": "amd64,arm64",
+             "platforms": "amd64,arm64",
              "push": true,
              "registry": "registry.local:5000",
              "services": [

@@ -155,6 +155,8 @@ function buildImageTarget(
     executor: BUILD_IMAGE_EXECUTOR,
     options: {
       platform: component.platforms.join(','),
+      // What stays when --platform overrides the line above: a platform outside these is not built.
+      platforms: component.platforms.join(','),
       ...source,
       images: component.images,
       registry: component.naming.registry,

@@ -38,6 +38,7 @@ const graph: ProjectGraph = {
       test: { executor: '@nx/jest:jest' },
     }),
     docs: node('docs', 'docs', { 'build-image': build({ platform: 'arm64' }) }),
+    vendor: node('vendor', 'vendor', { 'build-image': build({ platform: 'amd64', platforms: 'amd64' }) }),
   },
   dependencies: {
     acme: [],
@@ -47,6 +48,7 @@ const graph: ProjectGraph = {
       { source: 'api', target: 'shared-lib', type: 'implicit' },
     ],
     docs: [],
+    vendor: [],
   },
 };
 
@@ -187,6 +189,14 @@ describe('runTasks', () => {
     ['push-image too', 'base:push-image', { platform: 'amd64' }, ['linux/amd64']],
     ['manifest: the index, whatever --platform says', 'base:manifest', { platform: 'arm64' }, ['index']],
     ['prefetch: none, it makes no cell', 'acme:prefetch', { platform: 'arm64' }, []],
+    [
+      '--platform=amd64,arm64 on an amd64-only component: its own',
+      'vendor:build-image',
+      { platform: 'amd64,arm64' },
+      ['linux/amd64'],
+    ],
+    ['--platform=arm64 on an amd64-only component: none', 'vendor:build-image', { platform: 'arm64' }, []],
+    ['a bad platforms option: none (the task reports it)', 'vendor:build-image', { platforms: 'x86' }, []],
   ])('platforms: %s', (_name, id, overrides, expected) => {
     expect(runTasks(results(result(id, 'success', overrides)), graph)[0].platforms).toEqual(expected);
   });

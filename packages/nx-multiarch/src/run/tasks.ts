@@ -1,6 +1,6 @@
 import type { ProjectGraph, TaskResults } from '@nx/devkit';
 import { ConfigError } from '../errors';
-import { ARCHES, ociPlatform, parsePlatforms } from '../platform';
+import { ARCHES, ociPlatform, ownPlatforms, parsePlatforms } from '../platform';
 import type { NxTaskStatus, RunTaskInput } from './assemble';
 import { INDEX_COLUMN, type RunGraph } from './record';
 
@@ -15,10 +15,13 @@ interface TargetOptions {
   images?: Array<{ name: string }>;
 }
 
-function platformsOf(value: unknown): string[] {
-  if (typeof value !== 'string' && !Array.isArray(value)) return [];
+/** The cells a build task was to make: the platforms asked for that are the component's. */
+function platformsOf(asked: unknown, own: unknown): string[] {
+  const parse = (value: unknown) => parsePlatforms(value as string | string[], 'task', 'platform');
+  if (typeof asked !== 'string' && !Array.isArray(asked)) return [];
   try {
-    return parsePlatforms(value as string | string[], 'task', 'platform').map(ociPlatform);
+    const ownArches = typeof own === 'string' || Array.isArray(own) ? parse(own) : undefined;
+    return ownPlatforms(parse(asked), ownArches).built.map(ociPlatform);
   } catch (error) {
     // A bad --platform is the task's own failure to report; the matrix just has no cells for it.
     if (error instanceof ConfigError) return [];
@@ -71,7 +74,7 @@ export function runTasks(results: TaskResults, graph: ProjectGraph, runGraph?: R
       executor === 'nx-multiarch:manifest'
         ? [INDEX_COLUMN]
         : executor === 'nx-multiarch:build-image'
-          ? platformsOf(options.platform ?? ARCHES.join(','))
+          ? platformsOf(options.platform ?? ARCHES.join(','), options.platforms)
           : [];
     tasks.push({
       id,

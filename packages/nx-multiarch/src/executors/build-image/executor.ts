@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { buildTask } from '../../build/task';
 import { failedBeforeBuilding, reportBuildTask } from '../../build/run-report';
-import { taskLine } from '../../build/summary';
+import { notPlatformsLine, taskLine } from '../../build/summary';
 import { PluginError } from '../../errors';
 import { appendFailure } from '../../failure/log';
 import { readBuildEnvironment } from '../../image/build-environment';
@@ -26,6 +26,8 @@ export default async function buildImageExecutor(
   let mask = masker([]);
   try {
     const o = normalizeBuildImageOptions(options, project, context.root);
+    if (o.notPlatforms.length > 0)
+      logger.info(`nx-multiarch: ${notPlatformsLine(project, o.notPlatforms, o.platforms)}`);
     const dockerfile = o.source.kind === 'dockerfile' ? o.source.dockerfile : undefined;
     const environment = readBuildEnvironment({ ...o, workspaceRoot: context.root, dockerfile }, process.env);
     const lookup = {

@@ -30,6 +30,7 @@ describe('normalizeBuildImageOptions', () => {
     ).toEqual({
       project: 'api',
       platforms: ['arm64', 'amd64'],
+      notPlatforms: [],
       source: { kind: 'dockerfile', context: '/ws/src/api', dockerfile: '/ws/src/api/Dockerfile' },
       images: [{ name: 'api', target: 'api' }],
       naming: { registry: '', imagePrefix: 'acme/', tag: 'latest' },
@@ -87,9 +88,28 @@ describe('normalizeBuildImageOptions', () => {
     expect(normalizeBuildImageOptions(options, 'a', '/ws').extraTags).toEqual(extraTags);
   });
 
+  test.each([
+    ['the component has every platform asked for', 'arm64,amd64', 'amd64,arm64', ['arm64', 'amd64'], []],
+    ['the component is amd64 only', 'amd64,arm64', 'amd64', ['amd64'], ['arm64']],
+    ["nothing asked for is the component's", 'arm64', 'linux/amd64', [], ['arm64']],
+    ["the component's platforms are unknown (executor used alone)", 'arm64,amd64', undefined, ['arm64', 'amd64'], []],
+  ])("builds what was asked for that is the component's: %s", (_name, platform, platforms, built, notBuilt) => {
+    const options = { images: [{ name: 'a' }], context: 'a', platform, ...(platforms && { platforms }) };
+    expect(normalizeBuildImageOptions(options, 'a', '/ws')).toMatchObject({ platforms: built, notPlatforms: notBuilt });
+  });
+
+  it('names the platforms option when it is wrong', () => {
+    const options = { images: [{ name: 'a' }], context: 'a', platforms: 'riscv64' };
+    expect(thrown(() => normalizeBuildImageOptions(options, 'a', '/ws'))).toMatchObject({
+      source: 'project a, target build-image',
+      field: 'platforms',
+      problem: "unknown platform 'riscv64'",
+    });
+  });
+
   it('ignores the manifest flags `nx run x:manifest` forwards to push-image', () => {
     const plain = { images: [{ name: 'a' }], context: 'a', push: true };
-    const forwarded = { ...plain, partial: true, platforms: 'amd64', pushedPath: 'out', verifyTimeout: 5 };
+    const forwarded = { ...plain, partial: true, pushedPath: 'out', verifyTimeout: 5 };
     expect(normalizeBuildImageOptions(forwarded as BuildImageExecutorSchema, 'a', '/ws')).toEqual(
       normalizeBuildImageOptions(plain, 'a', '/ws'),
     );

@@ -5,7 +5,7 @@ import { ConfigError } from '../../errors';
 import type { EnvFiles } from '../../env/workspace-env';
 import { extraTagsSchema, type ImageNaming, splitTags } from '../../image/tag';
 import type { ServiceSpec } from '../../service/spec';
-import { ARCHES, type Arch, parsePlatforms } from '../../platform';
+import { ARCHES, type Arch, ownPlatforms, parsePlatforms } from '../../platform';
 import type { RetryPolicy } from '../../retry/policy';
 import { DEFAULT_STATE_DIR } from '../../state/builder-state';
 
@@ -13,6 +13,7 @@ import { DEFAULT_STATE_DIR } from '../../state/builder-state';
 export const buildImageOptionsSchema = z
   .object({
     platform: z.string().default('amd64,arm64'),
+    platforms: z.string().optional(),
     context: z.string().optional(),
     dockerfile: z.string().optional(),
     images: z.array(z.object({ name: z.string(), target: z.string().optional() }).strict()).min(1),
@@ -68,7 +69,7 @@ export type BuildImageExecutorSchema = z.input<typeof buildImageOptionsSchema>;
  * Flags of the manifest target that are not build options: `nx run x:manifest --partial` forwards them to push-image
  * (params: forward), which ignores them. Any other unknown option is still an error. A spec keeps this list exact.
  */
-export const MANIFEST_ONLY_OPTIONS = ['partial', 'platforms', 'pushedPath', 'verifyTimeout'] as const;
+export const MANIFEST_ONLY_OPTIONS = ['partial', 'pushedPath', 'verifyTimeout'] as const;
 
 /**
  * The retry, timeout and emulation settings a user may set for every inferred build (plugin option `build`).
@@ -93,7 +94,10 @@ export type BuildSource =
 
 export interface NormalizedBuildImageOptions {
   project: string;
+  /** What this task builds: the platforms asked for (`--platform`) that are the component's. */
   platforms: Arch[];
+  /** Asked for, but not one of the component's platforms: not built. */
+  notPlatforms: Arch[];
   source: BuildSource;
   images: Array<{ name: string; target?: string }>;
   naming: ImageNaming;
@@ -156,9 +160,14 @@ export function normalizeBuildImageOptions(
       'set context (a directory with a Dockerfile) or upstream (an image to pull)',
     );
   }
+  const { built, not } = ownPlatforms(
+    parsePlatforms(o.platform, source, 'platform'),
+    o.platforms === undefined ? undefined : parsePlatforms(o.platforms, source, 'platforms'),
+  );
   return {
     project,
-    platforms: parsePlatforms(o.platform, source, 'platform'),
+    platforms: built,
+    notPlatforms: not,
     source: buildSource,
     images: o.images,
     naming: { registry: o.registry, imagePrefix: o.imagePrefix, tag: o.tag },

@@ -111,6 +111,11 @@ describe('normalizeManifestOptions', () => {
     expect(normalized.platforms).toEqual(['amd64', 'arm64']);
   });
 
+  it('counts as built now only the platforms of the index: --platform=amd64,arm64 on an amd64-only component', () => {
+    const normalized = normalizeManifestOptions({ images, platforms: 'amd64', platform: 'amd64,arm64' }, 'api', '/ws');
+    expect(normalized).toMatchObject({ platforms: ['amd64'], builtNow: ['amd64'] });
+  });
+
   // prettier-ignore
   test.each<[string, ManifestExecutorSchema['tags'], string[]]>([
     ['a list', ['1.4', 'stable'], ['1.4', 'stable']],

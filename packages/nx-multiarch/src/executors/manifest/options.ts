@@ -2,7 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { omitKeys, validate, withoutDefaults } from '../../config/validate';
 import { extraTagsSchema, type ImageNaming, splitTags } from '../../image/tag';
-import { type Arch, parsePlatforms } from '../../platform';
+import { type Arch, ownPlatforms, parsePlatforms } from '../../platform';
 import type { RetryPolicy } from '../../retry/policy';
 import { DEFAULT_STATE_DIR } from '../../state/builder-state';
 import { buildImageOptionsSchema } from '../build-image/options';
@@ -92,7 +92,7 @@ export function normalizeManifestOptions(
   return {
     project,
     platforms,
-    builtNow: o.platform ? parsePlatforms(o.platform, source, 'platform') : platforms,
+    builtNow: o.platform ? ownPlatforms(parsePlatforms(o.platform, source, 'platform'), platforms).built : platforms,
     images: o.images.map(({ name }) => ({ name })),
     naming: { registry: o.registry, imagePrefix: o.imagePrefix, tag: o.tag },
     extraTags: splitTags(o.tags),
