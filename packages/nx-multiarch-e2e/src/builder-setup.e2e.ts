@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { docker, nx, nxAsync, tempWorkspace } from './workspace';
 
@@ -129,5 +129,47 @@ describe.each(BUILDX)('builder-setup with buildx %s', (version, env) => {
     expect(status).not.toBe(0);
     expect(output).toContain(`${join(root, 'ops/daemon.json')}: (file): not valid JSON`);
     expect(state()).toBe(before);
+  });
+});
+
+describe('builder-setup with a node declared for arm64 (a native arm64 machine)', () => {
+  const builder = 'e2e-builder-native';
+  // The lab has one daemon: a Docker context to it stands in for the arm64 machine (buildx refuses the same endpoint
+  // twice, and connects to a node's endpoint when it creates it; the node is never booted).
+  const endpoint = 'e2e-arm64-node';
+  const setup = (nodes: unknown[]) =>
+    tempWorkspace(
+      { 'images/app/Dockerfile': 'FROM alpine:3.20\n' },
+      { builder: { name: builder, driver: 'docker-container', bootstrap: false, platforms: ['amd64'], nodes } },
+    );
+  const stateOf = (root: string) => JSON.parse(readFileSync(join(root, '.nx-multiarch/builder.json'), 'utf8'));
+  beforeAll(() => {
+    docker(['buildx', 'rm', builder]);
+    docker(['context', 'rm', '-f', endpoint]);
+    const host = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+    expect(docker(['context', 'create', endpoint, '--docker', `host=${host}`]).status).toBe(0);
+  });
+  afterAll(() => {
+    docker(['buildx', 'rm', builder]);
+    docker(['context', 'rm', '-f', endpoint]);
+  });
+
+  it('appends the node with its platform, and records arm64 as built without QEMU', () => {
+    const root = setup([{ name: 'arm64-native', endpoint, platforms: ['arm64'] }]);
+    const { status, output } = nx(['run', 'e2e-workspace:builder-setup'], root);
+    expect({ status, output }).toMatchObject({ status: 0 });
+    expect(output).toContain('builds without QEMU: linux/amd64, linux/arm64');
+    expect(docker(['buildx', 'inspect', builder]).output).toMatch(
+      /Name:\s+arm64-native\s+Endpoint:\s+e2e-arm64-node[\s\S]*Platforms:\s+linux\/arm64\*/,
+    );
+    expect(stateOf(root).nativePlatforms).toEqual(['amd64', 'arm64']);
+  });
+
+  it('without the node, arm64 runs under QEMU: only the Docker host is native', () => {
+    const root = setup([]);
+    const { status, output } = nx(['run', 'e2e-workspace:builder-setup'], root);
+    expect({ status, output }).toMatchObject({ status: 0 });
+    expect(output).toContain('builds without QEMU: linux/amd64\n');
+    expect(stateOf(root).nativePlatforms).toEqual(['amd64']);
   });
 });

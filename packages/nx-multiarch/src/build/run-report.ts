@@ -8,8 +8,9 @@ import { type BuildFailure, runOutcome } from './summary';
 export function reportBuildTask(
   context: ExecutorContext,
   outcomes: ReadonlyArray<Parameters<typeof runOutcome>[0]>,
+  nativeArches: readonly Arch[] = [nativeArch()],
 ): void {
-  const native = ociPlatform(nativeArch());
+  const native = nativeArches.map(ociPlatform);
   writeTaskReport({
     task: contextTaskId(context),
     project: context.projectName ?? 'unknown',

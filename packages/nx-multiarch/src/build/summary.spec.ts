@@ -199,6 +199,12 @@ describe('runOutcome', () => {
       failure: { class: 'transient', kind: 'dns', evidence: 'lookup registry.local: no such host' },
     }],
   ])('%s', (_name, outcome, native, expected) => {
-    expect(runOutcome(outcome, native)).toEqual(expected);
+    expect(runOutcome(outcome, [native])).toEqual(expected);
+  });
+
+  it('is not emulated on a builder with a native node for the platform', () => {
+    const arm = record({ platform: 'linux/arm64' });
+    expect(runOutcome(arm, ['linux/amd64', 'linux/arm64'])).not.toHaveProperty('emulated');
+    expect(runOutcome(arm, ['linux/amd64'])).toHaveProperty('emulated', true);
   });
 });

@@ -69,14 +69,14 @@ const CACHE_DETAIL: Record<BuildRecord['status'], string | undefined> = {
 };
 
 /** A build's result as the run report shows it: a cell of the matrix and a bar of the timeline. */
-export function runOutcome(outcome: BuildRecord | BuildFailure, nativePlatform: string): Outcome {
+export function runOutcome(outcome: BuildRecord | BuildFailure, nativePlatforms: readonly string[]): Outcome {
   const endedAt = Date.parse(outcome.finishedAt);
   const common = {
     image: outcome.image,
     platform: outcome.platform,
     startedAt: endedAt - outcome.durationMs,
     endedAt,
-    ...(outcome.platform !== nativePlatform && { emulated: true }),
+    ...(!nativePlatforms.includes(outcome.platform) && { emulated: true }),
     attempts: outcome.attempts,
   };
   if ('failure' in outcome) {

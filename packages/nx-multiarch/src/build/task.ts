@@ -2,9 +2,10 @@ import { logger } from '@nx/devkit';
 import { BuildFailedError, ConfigError, PluginError, VerificationError } from '../errors';
 import type { FailureKind } from '../failure/classify';
 import { produceImage, type ProduceContext, reusableBuild } from '../image/produce';
-import { type Arch, nativeArch, ociPlatform } from '../platform';
+import { type Arch, ociPlatform } from '../platform';
 import { startServices, stopServices } from '../service/lifecycle';
 import { ServiceError } from '../service/spec';
+import { builderNativeArches } from '../state/builder-state';
 import { withSlot } from '../state/lock';
 import type { BuildRecord } from './record';
 import { type BuildFailure, progressPrefix, resultLine } from './summary';
@@ -94,6 +95,7 @@ async function buildImages(ctx: ProduceContext, images: readonly Image[], arch: 
  */
 export async function buildTask(ctx: ProduceContext): Promise<BuildOutcome[]> {
   const { options } = ctx;
+  const native = builderNativeArches(ctx.environment.builder);
   const outcomes: BuildOutcome[] = [];
   for (const arch of options.platforms) {
     const todo: Image[] = [];
@@ -104,13 +106,14 @@ export async function buildTask(ctx: ProduceContext): Promise<BuildOutcome[]> {
       else todo.push(image);
     }
     if (todo.length === 0) continue;
-    if (arch === nativeArch()) {
+    if (native.includes(arch)) {
       outcomes.push(...(await buildImages(ctx, todo, arch)));
       continue;
     }
     logger.info(
-      `nx-multiarch: ${options.project}: ${ociPlatform(arch)} runs under QEMU emulation on this ${nativeArch()} ` +
-        `machine (slow, CPU-heavy: at most ${options.emulatedConcurrency} such build(s) at once)`,
+      `nx-multiarch: ${options.project}: ${ociPlatform(arch)} runs under QEMU emulation, the builder being native ` +
+        `for ${native.map(ociPlatform).join(', ')} (slow, CPU-heavy: at most ${options.emulatedConcurrency} such ` +
+        'build(s) at once)',
     );
     const slots = `${options.stateDir}/emulated`;
     const built = await withSlot(slots, options.emulatedConcurrency, () => buildImages(ctx, todo, arch), {

@@ -46,6 +46,16 @@ describe('checks', () => {
       qemuCheck('arm64', 'amd64', registered, { output: 'aarch64\n' }),
       { verdict: 'ok', detail: expect.stringContaining('uname -m in an arm64 container: aarch64') },
     ],
+    [
+      'no QEMU, but a native arm64 node in the builder',
+      qemuCheck('arm64', 'amd64', undefined, undefined, ['amd64', 'arm64']),
+      { verdict: 'ok', detail: 'arm64 builds on a native node of the builder' },
+    ],
+    [
+      'no QEMU, and the builder is native for amd64 only',
+      qemuCheck('arm64', 'amd64', undefined, undefined, ['amd64']),
+      { verdict: 'fail', detail: expect.stringContaining('not registered') },
+    ],
     ['qemu probe lied', qemuCheck('arm64', 'amd64', registered, { output: 'x86_64' }), { verdict: 'fail' }],
     [
       'mirror alive',

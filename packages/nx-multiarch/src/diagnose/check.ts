@@ -55,9 +55,13 @@ export function qemuCheck(
   hostArch: Arch,
   registration: string | undefined,
   probe?: { output?: string; error?: string },
+  builderNative: readonly Arch[] = [],
 ): Check {
   const id = `qemu:${arch}`;
   if (arch === hostArch) return { id, verdict: 'ok', detail: `${arch} is native here` };
+  // builder-setup recorded a node declared for this platform: buildx sends its builds there, not to QEMU.
+  if (builderNative.includes(arch))
+    return { id, verdict: 'ok', detail: `${arch} builds on a native node of the builder` };
   const qemuName = arch === 'arm64' ? 'aarch64' : 'x86_64';
   if (!registration) {
     return {

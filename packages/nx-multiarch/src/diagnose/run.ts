@@ -26,6 +26,8 @@ export interface DiagnoseInput {
   expectedFingerprint?: string;
   platforms: Arch[];
   hostArch: Arch;
+  /** Platforms builder-setup found a native node for (builder.json). */
+  builderNative?: Arch[];
   /** Also run `uname -m` in a container per foreign platform. */
   probe: boolean;
   probeImage: string;
@@ -63,7 +65,8 @@ async function dockerChecks(input: DiagnoseInput): Promise<Check[]> {
     const file = `${input.binfmtDir}/${name}`;
     const registration = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
     let probe: { output?: string; error?: string } | undefined;
-    if (input.probe && server.version && arch !== input.hostArch) {
+    const native = arch === input.hostArch || (input.builderNative ?? []).includes(arch);
+    if (input.probe && server.version && !native) {
       const args = [
         'run',
         '--rm',
@@ -80,7 +83,7 @@ async function dockerChecks(input: DiagnoseInput): Promise<Check[]> {
         (e: unknown) => ({ error: failure(e) }),
       );
     }
-    checks.push(qemuCheck(arch, input.hostArch, registration, probe));
+    checks.push(qemuCheck(arch, input.hostArch, registration, probe, input.builderNative));
   }
   if (server.version && buildx) {
     try {

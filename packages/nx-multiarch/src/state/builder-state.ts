@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { PluginError } from '../errors';
+import { ARCHES, type Arch, nativeArch } from '../platform';
 import { writeFileAtomic } from './atomic-file';
 
 export const DEFAULT_STATE_DIR = '.nx-multiarch';
@@ -14,6 +15,8 @@ export const builderStateSchema = z.object({
   fingerprint: z.string().optional(),
   configFile: z.string().optional(),
   buildxVersion: z.string(),
+  /** Platforms the builder runs without QEMU (its nodes' machines); older states lack it. */
+  nativePlatforms: z.array(z.enum(ARCHES)).min(1).optional(),
   updatedAt: z.string(),
 });
 
@@ -35,4 +38,9 @@ export function readBuilderState(stateDir: string): BuilderState | undefined {
   if (!parsed.success)
     throw new PluginError(`${file} is not a builder state this version understands; rerun builder-setup`);
   return parsed.data;
+}
+
+/** What builds without QEMU: what builder-setup found, or else this machine's arch (no builder-setup, older state). */
+export function builderNativeArches(state: BuilderState | undefined): Arch[] {
+  return state?.nativePlatforms ?? [nativeArch()];
 }

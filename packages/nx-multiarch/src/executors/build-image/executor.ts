@@ -12,7 +12,7 @@ import { ociPlatform } from '../../platform';
 import { buildSecrets } from '../../secret/build-secrets';
 import { masker } from '../../secret/mask';
 import { redactArgv } from '../../secret/names';
-import { DEFAULT_STATE_DIR } from '../../state/builder-state';
+import { builderNativeArches, DEFAULT_STATE_DIR } from '../../state/builder-state';
 import { type BuildImageExecutorSchema, normalizeBuildImageOptions } from './options';
 import { writeRunGraph } from '../../run/record';
 
@@ -68,7 +68,7 @@ export default async function buildImageExecutor(
       return { success: true };
     }
     const outcomes = await buildTask(ctx);
-    reportBuildTask(context, outcomes);
+    reportBuildTask(context, outcomes, builderNativeArches(environment.builder));
     logger.info(`nx-multiarch: ${taskLine(project, outcomes)}`);
     return { success: outcomes.every((o) => !('failure' in o)) };
   } catch (error) {

@@ -1,17 +1,32 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { certsDirLookup } from '../../buildkit/certificates';
 import { buildxVersionArgs, parseBuildxVersion } from '../../buildx/version';
+import { nativeArches } from '../../builder/native';
 import { ensureBuilder } from '../../builder/setup';
 import { planBuilder } from '../../builder/spec';
 import { docker } from '../../docker/cli';
 import { readClientProxies } from '../../docker/client-config';
 import { readDaemonConfig } from '../../docker/daemon-config';
+import { parseServerArch, serverArchArgs } from '../../docker/server';
 import { PluginError } from '../../errors';
 import { proxiesFromEnv, redactText, resolveProxies } from '../../network/proxy';
+import { type Arch, nativeArch, ociPlatform } from '../../platform';
 import { writeBuilderState } from '../../state/builder-state';
 import { withLock } from '../../state/lock';
 import { type BuilderSetupExecutorSchema, normalizeBuilderSetupOptions } from './options';
 import { writeRunGraph } from '../../run/record';
+
+/** The Docker host's arch; this machine's when the daemon does not answer (a remote-only builder). */
+async function dockerHostArch(log: (line: string) => void): Promise<Arch> {
+  try {
+    const arch = parseServerArch((await docker(serverArchArgs(), { timeoutMs: 30_000 })).stdout);
+    if (arch) return arch;
+  } catch (error) {
+    if (!(error instanceof PluginError)) throw error;
+    log(`no Docker daemon answered (${error.message.split('\n')[0]}); taking this machine's arch for it`);
+  }
+  return nativeArch();
+}
 
 export default async function builderSetupExecutor(
   options: BuilderSetupExecutorSchema,
@@ -42,12 +57,15 @@ export default async function builderSetupExecutor(
     );
     log(`builder ${o.request.name} (${o.request.driver}, buildx ${version.raw}): ${outcome}`);
     if (!o.dryRun) {
+      const nativePlatforms = nativeArches(o.request, await dockerHostArch(log));
+      log(`builds without QEMU: ${nativePlatforms.map(ociPlatform).join(', ')}`);
       writeBuilderState(o.stateDir, {
         name: o.request.name,
         driver: o.request.driver,
         hostNetwork: plan.hostNetwork,
         ...(plan.kind === 'create' && { fingerprint: plan.fingerprint, configFile: plan.spec.configFile }),
         buildxVersion: version.raw,
+        nativePlatforms,
         updatedAt: new Date().toISOString(),
       });
     }

@@ -7,9 +7,21 @@ import { checksJson, formatChecks, summarize } from '../../diagnose/report';
 import { runDiagnosis } from '../../diagnose/run';
 import { PluginError } from '../../errors';
 import { proxiesFromEnv, redactText, resolveProxies } from '../../network/proxy';
+import type { Arch } from '../../platform';
 import { writeFileAtomic } from '../../state/atomic-file';
+import { readBuilderState } from '../../state/builder-state';
 import { normalizeBuilderSetupOptions } from '../builder-setup/options';
 import { type DiagnoseExecutorSchema, normalizeDiagnoseOptions } from './options';
+
+/** What builder-setup recorded; a state it cannot read is the builder check's business, not a reason to stop. */
+function recordedNativePlatforms(stateDir: string): Arch[] | undefined {
+  try {
+    return readBuilderState(stateDir)?.nativePlatforms;
+  } catch (error) {
+    if (error instanceof PluginError) return undefined;
+    throw error;
+  }
+}
 
 export default async function diagnoseExecutor(
   options: DiagnoseExecutorSchema,
@@ -29,6 +41,7 @@ export default async function diagnoseExecutor(
       proxies: proxies.builder,
       certificates: certsDirLookup(builder.certsDir),
     });
+    const nativePlatforms = recordedNativePlatforms(builder.stateDir);
     const checks = await runDiagnosis({
       daemon,
       proxies: proxies.builder,
@@ -36,6 +49,7 @@ export default async function diagnoseExecutor(
       ...(plan.kind === 'create' && { expectedFingerprint: plan.fingerprint }),
       platforms: o.platforms,
       hostArch: process.arch === 'arm64' ? 'arm64' : 'amd64',
+      ...(nativePlatforms && { builderNative: nativePlatforms }),
       probe: o.probe,
       probeImage: o.probeImage,
       timeoutMs: o.timeoutMs,
