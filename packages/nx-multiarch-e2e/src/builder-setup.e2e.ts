@@ -130,6 +130,32 @@ describe.each(BUILDX)('builder-setup with buildx %s', (version, env) => {
     expect(output).toContain(`${join(root, 'ops/daemon.json')}: (file): not valid JSON`);
     expect(state()).toBe(before);
   });
+
+  it('the failure is logged and the run report explains it: config, the file named, and the remedy', () => {
+    const runs = join(root, '.nx-multiarch/runs');
+    const record = JSON.parse(
+      readFileSync(join(runs, readFileSync(join(runs, 'last-run'), 'utf8').trim(), 'run.json'), 'utf8'),
+    );
+    expect(record.success).toBe(false);
+    expect(record.taskProblems).toEqual([
+      {
+        task: `${project}:builder-setup`,
+        failure: {
+          class: 'permanent',
+          kind: 'config',
+          evidence: expect.stringContaining(`${join(root, 'ops/daemon.json')}: (file): not valid JSON`),
+        },
+        remedy: expect.stringMatching(
+          /^bad configuration: the message names the file, the field and the fix\. Check: /,
+        ),
+      },
+    ]);
+    const logged = readFileSync(join(root, '.nx-multiarch/failures.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(logged.at(-1)).toMatchObject({ operation: 'builder-setup', project, kind: 'config', run: record.id });
+  });
 });
 
 describe('builder-setup with a node declared for arm64 (a native arm64 machine)', () => {

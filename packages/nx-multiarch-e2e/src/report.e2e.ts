@@ -236,3 +236,30 @@ describe('report: a failed prefetch explains the builds it held back', () => {
     expect(run.output).toContain(`- skipped fine, orphan: waited for ${WORKSPACE}:prefetch, which failed`);
   });
 });
+
+describe('report: a template that cannot render explains the build it held back', () => {
+  it('names the placeholder set nowhere, as config with its remedy; the build is skipped', () => {
+    const root = tempWorkspace(
+      {
+        'images/site/Dockerfile.tpl': 'FROM alpine:3.20\nLABEL title="{{SITE_TITLE_NOWHERE}}"\n',
+        'images/site/multiarch.json': JSON.stringify({ templates: ['Dockerfile.tpl'] }),
+      },
+      { imagePrefix: 'e2e-report/' },
+    );
+    const run = nxInterleaved(['run', 'site:build-image', '--platform=amd64'], root);
+    expect(run.status).not.toBe(0);
+    const lastRun = readFileSync(join(root, '.nx-multiarch/runs/last-run'), 'utf8').trim();
+    const record = JSON.parse(readFileSync(join(root, `.nx-multiarch/runs/${lastRun}/run.json`), 'utf8'));
+    expect(record.cells.map((c: Cell) => [c.row, c.status, c.blockedBy])).toEqual([
+      ['site', 'skipped', ['site:render']],
+    ]);
+    expect(record.taskProblems).toEqual([
+      {
+        task: 'site:render',
+        failure: { class: 'permanent', kind: 'config', evidence: expect.stringContaining('SITE_TITLE_NOWHERE') },
+        remedy: expect.stringMatching(/^bad configuration: the message names the file, the field and the fix\. /),
+      },
+    ]);
+    expect(run.output).toMatch(/✖ site:render: config \(permanent\): .*SITE_TITLE_NOWHERE/);
+  });
+});

@@ -11,7 +11,7 @@ export interface FailureRecord {
   time: string;
   /** The Nx run it happened in (set by the plugin's preTasksExecution hook), for the run report. */
   run?: string;
-  operation: 'prefetch' | 'build' | 'manifest';
+  operation: 'prefetch' | 'build' | 'manifest' | 'builder-setup' | 'render';
   /** The task's project. */
   project: string;
   /** The components that need what failed, when the task serves several (prefetch). */

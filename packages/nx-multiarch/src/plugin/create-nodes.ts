@@ -123,6 +123,7 @@ function renderTarget(
       values: { ...options.templateValues, ...pluginTemplateValues(component) },
       envFile: options.envFile,
       envExample: options.envExample,
+      ...(options.builder.stateDir && { stateDir: options.builder.stateDir }),
     },
     inputs: [
       ...component.templates.map((t) => `{workspaceRoot}/${t}`),

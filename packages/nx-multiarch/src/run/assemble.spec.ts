@@ -738,6 +738,58 @@ describe('assembleRun: failures of tasks that are no cell', () => {
     ]);
   });
 
+  it('explains a failed builder-setup and render from what they logged', () => {
+    const record = assembleRun(
+      input({
+        tasks: [
+          task('acme:builder-setup', { status: 'failure' }),
+          task('web:render', { status: 'failure' }),
+          task('api:build-image', { status: 'skipped', platforms: [AMD64] }),
+        ],
+        failures: [
+          failure({
+            operation: 'builder-setup',
+            project: 'acme',
+            class: 'permanent',
+            kind: 'builder',
+            evidence: 'ERROR: invalid duplicate endpoint unix:///var/run/docker.sock',
+          }),
+          failure({
+            operation: 'render',
+            project: 'web',
+            class: 'permanent',
+            kind: 'config',
+            evidence: 'web/nginx.conf.tpl: {{UPSTREAM}} (line 3) is set nowhere',
+          }),
+        ],
+      }),
+    );
+    expect(record.taskProblems).toEqual([
+      {
+        task: 'acme:builder-setup',
+        failure: {
+          class: 'permanent',
+          kind: 'builder',
+          evidence: 'ERROR: invalid duplicate endpoint unix:///var/run/docker.sock',
+        },
+        remedy:
+          'the buildx builder is missing or could not start. Check: nx run acme:builder-setup recreates it; ' +
+          'docker buildx ls shows what exists',
+      },
+      {
+        task: 'web:render',
+        failure: {
+          class: 'permanent',
+          kind: 'config',
+          evidence: 'web/nginx.conf.tpl: {{UPSTREAM}} (line 3) is set nowhere',
+        },
+        remedy:
+          'bad configuration: the message names the file, the field and the fix. Check: nx show project web --json ' +
+          'shows the options the target got; docs/configuration.md lists them',
+      },
+    ]);
+  });
+
   it('has none when every failed task has a cell', () => {
     const record = assembleRun(input({ tasks: [task('api:build-image', { status: 'failure', platforms: [AMD64] })] }));
     expect(record.taskProblems).toEqual([]);

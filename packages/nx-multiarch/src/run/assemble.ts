@@ -115,6 +115,13 @@ const CACHED_BY_NX: ReadonlySet<NxTaskStatus> = new Set(['local-cache', 'local-c
 
 const rowName = (project: string, image: string) => (project === image ? project : `${project}/${image}`);
 
+// The failure log's operation of each task that is no cell; build and manifest tasks have cells.
+const OPERATIONS: Readonly<Record<string, FailureRecord['operation']>> = {
+  'nx-multiarch:prefetch': 'prefetch',
+  'nx-multiarch:builder-setup': 'builder-setup',
+  'nx-multiarch:render': 'render',
+};
+
 /** The run as a matrix of cells, with every task's Nx status, timings, remedies and the critical path. */
 export function assembleRun(input: RunInput): RunRecord {
   const reports = new Map(input.reports.map((r) => [r.task, r]));
@@ -201,7 +208,7 @@ function taskProblems(
   const problems: TaskProblem[] = [];
   for (const task of input.tasks) {
     if (withCells.has(task.id) || (task.status !== 'failure' && task.status !== 'stopped')) continue;
-    const operation = task.executor.endsWith(':prefetch') ? 'prefetch' : 'build';
+    const operation = OPERATIONS[task.executor] ?? 'build';
     const final = input.failures.filter(
       (f) => f.project === task.project && f.operation === operation && f.retryInMs === undefined,
     );

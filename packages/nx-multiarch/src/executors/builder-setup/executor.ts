@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { certsDirLookup } from '../../buildkit/certificates';
 import { buildxVersionArgs, parseBuildxVersion } from '../../buildx/version';
@@ -8,10 +9,12 @@ import { docker } from '../../docker/cli';
 import { readClientProxies } from '../../docker/client-config';
 import { readDaemonConfig } from '../../docker/daemon-config';
 import { parseServerArch, serverArchArgs } from '../../docker/server';
-import { PluginError } from '../../errors';
+import { CommandError, PluginError } from '../../errors';
+import { appendFailure, commandFields } from '../../failure/log';
+import { setupFailure } from '../../failure/setup-failure';
 import { proxiesFromEnv, redactText, resolveProxies } from '../../network/proxy';
 import { type Arch, nativeArch, ociPlatform } from '../../platform';
-import { writeBuilderState } from '../../state/builder-state';
+import { DEFAULT_STATE_DIR, writeBuilderState } from '../../state/builder-state';
 import { withLock } from '../../state/lock';
 import { type BuilderSetupExecutorSchema, normalizeBuilderSetupOptions } from './options';
 import { writeRunGraph } from '../../run/record';
@@ -72,7 +75,18 @@ export default async function builderSetupExecutor(
     return { success: true };
   } catch (error) {
     if (!(error instanceof PluginError)) throw error;
-    logger.error(`nx-multiarch: builder-setup: ${redactText(error.message)}`);
+    const message = redactText(error.message);
+    logger.error(`nx-multiarch: builder-setup: ${message}`);
+    appendFailure(resolve(context.root, options.stateDir ?? DEFAULT_STATE_DIR), {
+      time: new Date().toISOString(),
+      operation: 'builder-setup',
+      project: context.projectName ?? 'unknown',
+      attempt: 1,
+      ...setupFailure(error, 'builder'),
+      ...commandFields(error),
+      ...(error instanceof CommandError && { argv: error.argv }),
+      message,
+    });
     return { success: false };
   }
 }

@@ -1,8 +1,12 @@
 import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { ensureEnvFile, readWorkspaceEnv } from '../../env/workspace-env';
 import { PluginError } from '../../errors';
+import { appendFailure } from '../../failure/log';
+import { setupFailure } from '../../failure/setup-failure';
 import { writeFileAtomic } from '../../state/atomic-file';
+import { DEFAULT_STATE_DIR } from '../../state/builder-state';
 import { renderedPath, renderTemplate } from '../../template/render';
 import { normalizeRenderOptions, type RenderExecutorSchema } from './options';
 import { writeRunGraph } from '../../run/record';
@@ -42,6 +46,14 @@ export default async function renderExecutor(
   } catch (error) {
     if (!(error instanceof PluginError)) throw error;
     logger.error(`nx-multiarch: ${project}: ${error.message}`);
+    appendFailure(resolve(context.root, options.stateDir ?? DEFAULT_STATE_DIR), {
+      time: new Date().toISOString(),
+      operation: 'render',
+      project,
+      attempt: 1,
+      ...setupFailure(error, 'unknown'),
+      message: error.message,
+    });
     return { success: false };
   }
 }

@@ -2,6 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { validate } from '../../config/validate';
 import type { EnvFiles } from '../../env/workspace-env';
+import { DEFAULT_STATE_DIR } from '../../state/builder-state';
 
 // The one source of the executor's options: schema.d.ts derives from it, and a spec checks schema.json against it.
 export const renderOptionsSchema = z
@@ -10,6 +11,7 @@ export const renderOptionsSchema = z
     values: z.record(z.string(), z.string()).default({}),
     envFile: z.string().default('.env'),
     envExample: z.string().default('.env.example'),
+    stateDir: z.string().default(DEFAULT_STATE_DIR),
   })
   .strict();
 
@@ -20,6 +22,8 @@ export interface NormalizedRenderOptions {
   templates: Array<{ file: string; path: string }>;
   values: Record<string, string>;
   envFiles: EnvFiles;
+  /** Absolute: where a failure is logged (failures.jsonl). */
+  stateDir: string;
 }
 
 export function normalizeRenderOptions(
@@ -32,5 +36,6 @@ export function normalizeRenderOptions(
     templates: o.templates.map((file) => ({ file, path: isAbsolute(file) ? file : join(workspaceRoot, file) })),
     values: o.values,
     envFiles: { envFile: o.envFile, exampleFile: o.envExample },
+    stateDir: isAbsolute(o.stateDir) ? o.stateDir : join(workspaceRoot, o.stateDir),
   };
 }
