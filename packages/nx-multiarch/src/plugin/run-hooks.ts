@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { type PostTasksExecution, type PreTasksExecution, readCachedProjectGraph } from '@nx/devkit';
 import { readRunFailures } from '../failure/log';
@@ -9,6 +9,7 @@ import {
   claimedRunId,
   claimRun,
   LAST_RUN_FILE,
+  pruneRuns,
   RUN_DIR_ENV,
   RUN_ID_ENV,
   readRunGraph,
@@ -22,9 +23,6 @@ import { runTasks, workspaceProjectOf } from '../run/tasks';
 import { DEFAULT_STATE_DIR } from '../state/builder-state';
 import { writeFileAtomic } from '../state/atomic-file';
 import type { PluginOptions } from './options';
-
-/** Runs kept in the state directory; older ones are removed after each run. */
-export const KEEP_RUNS = 20;
 
 const stateDirOf = (options: PluginOptions | undefined, root: string) =>
   resolve(root, options?.builder?.stateDir ?? DEFAULT_STATE_DIR);
@@ -69,13 +67,3 @@ export const postTasksExecution: PostTasksExecution<PluginOptions> = (options, c
   pruneRuns(stateDir, id);
   console.log(`\n${reportText(record, relative(context.workspaceRoot, runHtmlPath(dir)))}`);
 };
-
-function pruneRuns(stateDir: string, current: string): void {
-  const dir = runsDir(stateDir);
-  if (!existsSync(dir)) return;
-  const runs = readdirSync(dir)
-    .filter((name) => name !== current && existsSync(runRecordPath(join(dir, name))))
-    .map((name) => ({ name, time: statSync(join(dir, name)).mtimeMs }))
-    .sort((a, b) => b.time - a.time);
-  for (const old of runs.slice(KEEP_RUNS - 1)) rmSync(join(dir, old.name), { recursive: true, force: true });
-}

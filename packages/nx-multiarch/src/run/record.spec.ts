@@ -13,11 +13,14 @@ import { join } from 'node:path';
 import { PluginError } from '../errors';
 import { thrown } from '../../test/thrown';
 import {
+  ABANDONED_AFTER_MS,
   claimedRunId,
   claimRun,
   contextTaskId,
   findRun,
+  KEEP_RUNS,
   LAST_RUN_FILE,
+  pruneRuns,
   readRunGraph,
   readTaskReports,
   recordedRuns,
@@ -305,5 +308,52 @@ describe('claimRun and claimedRunId', () => {
     ['no claim in this process', undefined, '42'],
   ])('for Nx run 42 and %s, answers', (_, claimed, expected) => {
     expect(claimedRunId('42', claimed === undefined ? {} : { [RUN_ID_ENV]: claimed })).toBe(expected);
+  });
+});
+
+describe('pruneRuns', () => {
+  const NOW = Date.parse('2026-11-25T12:00:00.000Z');
+  /** A run directory last changed `hoursAgo`, with or without its record. */
+  function run(stateDir: string, id: string, hoursAgo: number, recorded: boolean): void {
+    const dir = runDir(stateDir, id);
+    mkdirSync(join(dir, 'tasks'), { recursive: true });
+    if (recorded) writeFileSync(runRecordPath(dir), '{}\n');
+    const time = new Date(NOW - hoursAgo * 3600_000);
+    for (const path of [join(dir, 'tasks'), dir]) utimesSync(path, time, time);
+  }
+
+  it(`keeps the newest ${KEEP_RUNS} records, the current one among them`, () => {
+    const stateDir = tempDir('run-prune-');
+    for (let i = 0; i < KEEP_RUNS + 3; i++) run(stateDir, `run-${String(i).padStart(2, '0')}`, i, true);
+    run(stateDir, 'current', 0, true);
+    expect(pruneRuns(stateDir, 'current', NOW)).toEqual(['run-19', 'run-20', 'run-21', 'run-22']);
+    expect(readdirSync(runsDir(stateDir))).toHaveLength(KEEP_RUNS);
+  });
+
+  it('removes a claimed directory left without a record for a day (a killed run), not a run still going', () => {
+    const stateDir = tempDir('run-prune-');
+    run(stateDir, 'killed', ABANDONED_AFTER_MS / 3600_000 + 1, false);
+    run(stateDir, 'going', 2, false);
+    run(stateDir, 'old-but-recorded', 48, true);
+    run(stateDir, 'current', 0, true);
+    expect(pruneRuns(stateDir, 'current', NOW)).toEqual(['killed']);
+    expect(readdirSync(runsDir(stateDir)).sort()).toEqual(['current', 'going', 'old-but-recorded']);
+  });
+
+  it('takes a task report written lately as a sign of life', () => {
+    const stateDir = tempDir('run-prune-');
+    run(stateDir, 'long-build', 30, false);
+    const recent = new Date(NOW - 3600_000);
+    utimesSync(join(runDir(stateDir, 'long-build'), 'tasks'), recent, recent);
+    expect(pruneRuns(stateDir, 'current', NOW)).toEqual([]);
+  });
+
+  it('leaves last-run and other files alone, and does nothing without a runs directory', () => {
+    const stateDir = tempDir('run-prune-');
+    expect(pruneRuns(stateDir, 'current', NOW)).toEqual([]);
+    run(stateDir, 'current', 0, true);
+    writeFileSync(join(runsDir(stateDir), LAST_RUN_FILE), 'current\n');
+    expect(pruneRuns(stateDir, 'current', NOW)).toEqual([]);
+    expect(existsSync(join(runsDir(stateDir), LAST_RUN_FILE))).toBe(true);
   });
 });

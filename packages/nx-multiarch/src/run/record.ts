@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PluginError } from '../errors';
 import type { FailureClass, FailureKind } from '../failure/classify';
@@ -128,6 +128,38 @@ export function recordedRuns(stateDir: string): string[] {
     .map((name) => ({ name, time: statSync(runRecordPath(join(dir, name))).mtimeMs }))
     .sort((a, b) => b.time - a.time)
     .map((r) => r.name);
+}
+
+/** Runs kept in the state directory; older ones are removed after each run. */
+export const KEEP_RUNS = 20;
+
+/** A claimed run directory with no record this long after its last change belongs to a run that was killed. */
+export const ABANDONED_AFTER_MS = 24 * 3600_000;
+
+/**
+ * Keeps the newest KEEP_RUNS records (the current one among them) and removes the directories of runs killed before
+ * they were recorded (SIGKILL, a lost CI agent), once nothing has changed in them for a day. Returns what it removed.
+ */
+export function pruneRuns(stateDir: string, current: string, now = Date.now()): string[] {
+  const dir = runsDir(stateDir);
+  if (!existsSync(dir)) return [];
+  const others = readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== current)
+    .map((entry) => join(dir, entry.name));
+  const changed = (path: string) =>
+    Math.max(...[path, taskReportsDir(path)].filter((p) => existsSync(p)).map((p) => statSync(p).mtimeMs));
+  const recorded = others
+    .filter((path) => existsSync(runRecordPath(path)))
+    .map((path) => ({ path, time: statSync(path).mtimeMs }))
+    .sort((a, b) => b.time - a.time)
+    .slice(KEEP_RUNS - 1)
+    .map((r) => r.path);
+  const abandoned = others.filter(
+    (path) => !existsSync(runRecordPath(path)) && now - changed(path) > ABANDONED_AFTER_MS,
+  );
+  const removed = [...recorded, ...abandoned];
+  for (const path of removed) rmSync(path, { recursive: true, force: true });
+  return removed.map((path) => path.slice(dir.length + 1)).sort();
 }
 
 /** The run `wanted` names: `last`, a whole id or a unique prefix of one. */
