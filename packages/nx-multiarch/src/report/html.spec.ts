@@ -264,6 +264,17 @@ describe('packBars', () => {
     expect(packBars([y, x])).toEqual([bar(x, 0), bar(y, 1)]);
   });
 
+  it("keeps a bar off a track while the previous bar's label still runs there", () => {
+    const a = cell('a-long-label', AMD64, ran(0, 2));
+    const b = cell('b', AMD64, ran(3, 5));
+    // a's label reaches t=8: b, starting at 3, goes to the next track; without labels it would share a's.
+    expect(packBars([a, b], (c) => (c.row === 'a-long-label' ? T0 + 8_000 : c.endedAt!))).toEqual([
+      bar(a, 0),
+      bar(b, 1),
+    ]);
+    expect(packBars([a, b])).toEqual([bar(a, 0), bar(b, 0)]);
+  });
+
   it('is empty without timed cells', () => {
     expect(packBars([cell('u', AMD64, { status: 'skipped' })])).toEqual([]);
   });

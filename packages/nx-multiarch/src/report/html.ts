@@ -52,15 +52,23 @@ function matrixHtml(record: RunRecord): string {
   return `<table class="matrix" id="matrix">\n${head}\n${body}\n</table>`;
 }
 
-interface Bar {
-  cell: Cell;
+type Timed = Pick<Cell, 'row' | 'startedAt' | 'endedAt'>;
+
+interface Bar<T extends Timed> {
+  cell: T;
   start: number;
   end: number;
   track: number;
 }
 
-/** Bars of one lane packed into tracks so that none overlaps another. */
-export function packBars(cells: readonly Cell[]): Bar[] {
+/**
+ * Bars of one lane packed into tracks so that none overlaps another, nor another's label: `reach` is where a bar's
+ * drawing ends (its label may run past the bar).
+ */
+export function packBars<T extends Timed>(
+  cells: readonly T[],
+  reach: (cell: T) => number = (c) => c.endedAt!,
+): Bar<T>[] {
   const ends: number[] = [];
   return [...cells]
     .filter((c) => c.startedAt !== undefined && c.endedAt !== undefined)
@@ -68,7 +76,7 @@ export function packBars(cells: readonly Cell[]): Bar[] {
     .map((cell) => {
       let track = ends.findIndex((end) => end <= cell.startedAt!);
       if (track < 0) track = ends.push(0) - 1;
-      ends[track] = cell.endedAt!;
+      ends[track] = Math.max(cell.endedAt!, reach(cell));
       return { cell, start: cell.startedAt!, end: cell.endedAt!, track };
     });
 }
@@ -109,6 +117,9 @@ interface LaneBar {
   emulated?: boolean;
 }
 
+// An 11px DejaVu Sans character is about 6.5px wide: enough to keep labels apart.
+const labelWidth = (label: string) => label.length * 6.5 + 6;
+
 /** One timeline lane at height `y`: its title, then each bar on its track; returns the lane's height. */
 function laneSvg(
   title: string,
@@ -137,33 +148,42 @@ function laneSvg(
 /** One lane per platform, a bar per cell from its start to its end; critical-path tasks outlined. */
 function timelineSvg(record: RunRecord): string {
   const span = Math.max(record.durationMs, 1);
-  const x = (t: number) => LABEL + ((t - record.startedAt) / span) * (WIDTH - LABEL - 10);
+  const msPerPx = span / (WIDTH - LABEL - 10);
+  const x = (t: number) => LABEL + (t - record.startedAt) / msPerPx;
+  const labelEnd = (start: number, label: string) => start + labelWidth(label) * msPerPx;
   const critical = new Set(record.criticalPath);
   let y = 24;
   const parts: string[] = [];
   // Tasks that are no cell of the matrix (builder-setup, prefetch, render) get a lane of their own.
   const inCells = new Set(record.cells.map((c) => c.task));
-  const setup = record.tasks
+  const setupTasks = record.tasks
     .filter((t) => !inCells.has(t.id) && t.startedAt !== undefined && t.endedAt !== undefined)
-    .map((t, i): LaneBar => {
-      const { cell, start, end } = taskBar(t);
+    .map(taskBar)
+    .map(({ cell, start, end }) => ({ ...cell, startedAt: start, endedAt: end }));
+  const setup = packBars(setupTasks, (t) => labelEnd(t.startedAt, t.row)).map(
+    ({ cell, start, end, track }): LaneBar => {
       const tip = `${cell.task}: ${duration(end - start)}`;
-      return { start, end, track: i % 2, status: cell.status, task: cell.task, label: cell.row, tip };
-    });
+      return { start, end, track, status: cell.status, task: cell.task, label: cell.row, tip };
+    },
+  );
+  const drawn: LaneBar[] = [...setup];
   if (setup.length > 0) y += laneSvg('setup', setup, { y, x, critical }, parts);
   for (const lane of record.columns) {
-    const bars = packBars(record.cells.filter((c) => c.platform === lane)).map(
+    const label = (cell: Cell) => `${cell.row}${cell.emulated ? ' (QEMU)' : ''}`;
+    const cells = record.cells.filter((c) => c.platform === lane);
+    const bars = packBars(cells, (c) => labelEnd(c.startedAt!, label(c))).map(
       ({ cell, start, end, track }): LaneBar => ({
         start,
         end,
         track,
         status: cell.status,
         task: cell.task,
-        label: `${cell.row}${cell.emulated ? ' (QEMU)' : ''}`,
+        label: label(cell),
         tip: `${cell.row} ${cell.platform}: ${cell.status}, ${duration(end - start)}`,
         ...(cell.emulated && { emulated: true }),
       }),
     );
+    drawn.push(...bars);
     y += laneSvg(columnTitle(lane), bars, { y, x, critical }, parts);
   }
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
@@ -171,7 +191,9 @@ function timelineSvg(record: RunRecord): string {
     const anchor = f === 1 ? ' text-anchor="end"' : '';
     return `<text x="${x(t).toFixed(1)}" y="14" class="tick"${anchor}>${duration(t - record.startedAt)}</text>`;
   });
-  return `<svg class="timeline" id="timeline" width="${WIDTH}" height="${y}" viewBox="0 0 ${WIDTH} ${y}">${ticks.join('')}${parts.join('')}</svg>`;
+  // A label of a bar near the end runs past it: the drawing widens rather than cut it off.
+  const width = Math.ceil(Math.max(WIDTH, ...drawn.map((b) => x(b.start) + labelWidth(b.label))));
+  return `<svg class="timeline" id="timeline" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}">${ticks.join('')}${parts.join('')}</svg>`;
 }
 
 const STYLE = `
