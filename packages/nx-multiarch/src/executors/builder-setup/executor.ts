@@ -8,28 +8,16 @@ import { planBuilder } from '../../builder/spec';
 import { docker } from '../../docker/cli';
 import { readClientProxies } from '../../docker/client-config';
 import { readDaemonConfig } from '../../docker/daemon-config';
-import { parseServerArch, serverArchArgs } from '../../docker/server';
+import { dockerHostArch } from '../../docker/server';
 import { CommandError, PluginError } from '../../errors';
 import { appendFailure, commandFields } from '../../failure/log';
 import { setupFailure } from '../../failure/setup-failure';
 import { proxiesFromEnv, redactText, resolveProxies } from '../../network/proxy';
-import { type Arch, nativeArch, ociPlatform } from '../../platform';
+import { ociPlatform } from '../../platform';
 import { DEFAULT_STATE_DIR, writeBuilderState } from '../../state/builder-state';
 import { withLock } from '../../state/lock';
 import { type BuilderSetupExecutorSchema, normalizeBuilderSetupOptions } from './options';
 import { writeRunGraph } from '../../run/record';
-
-/** The Docker host's arch; this machine's when the daemon does not answer (a remote-only builder). */
-async function dockerHostArch(log: (line: string) => void): Promise<Arch> {
-  try {
-    const arch = parseServerArch((await docker(serverArchArgs(), { timeoutMs: 30_000 })).stdout);
-    if (arch) return arch;
-  } catch (error) {
-    if (!(error instanceof PluginError)) throw error;
-    log(`no Docker daemon answered (${error.message.split('\n')[0]}); taking this machine's arch for it`);
-  }
-  return nativeArch();
-}
 
 export default async function builderSetupExecutor(
   options: BuilderSetupExecutorSchema,
@@ -60,7 +48,7 @@ export default async function builderSetupExecutor(
     );
     log(`builder ${o.request.name} (${o.request.driver}, buildx ${version.raw}): ${outcome}`);
     if (!o.dryRun) {
-      const nativePlatforms = nativeArches(o.request, await dockerHostArch(log));
+      const nativePlatforms = nativeArches(o.request, await dockerHostArch(log, o.timeoutMs));
       log(`builds without QEMU: ${nativePlatforms.map(ociPlatform).join(', ')}`);
       writeBuilderState(o.stateDir, {
         name: o.request.name,
