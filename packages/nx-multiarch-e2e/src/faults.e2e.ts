@@ -348,10 +348,11 @@ describe('fault matrix: bad inputs', () => {
 
   fault(
     'two runs of the same target at once, in one workspace',
-    'both succeed (builder-setup takes a lock); state stays readable, no lock left',
+    'both succeed (builder-setup and each image build take a lock); state stays readable, no lock left',
     async () => {
       const root = tempWorkspace(
-        { 'images/fm-twice/Dockerfile': `FROM alpine:3.20\nRUN echo ${Date.now()} > /nonce\n` },
+        // Long enough for the two builds to overlap: the second waits for the first (one image lock per workspace).
+        { 'images/fm-twice/Dockerfile': `FROM alpine:3.20\nRUN echo ${Date.now()} > /nonce && sleep 2\n` },
         { imagePrefix: 'e2e-faults/' },
       );
       const before = dockerSnapshot();
@@ -370,7 +371,9 @@ describe('fault matrix: bad inputs', () => {
       const records = readdirSync(join(state, 'runs')).filter((name) => name !== 'last-run');
       expect(records).toHaveLength(2);
       return {
-        outcome: `both succeeded; ${records.length} run records, ${json.length} JSON state files all valid`,
+        outcome:
+          `both succeeded${runs.some((run) => run.output.includes('another run is building this image')) ? ', one waited for the other' : ''}; ` +
+          `${records.length} run records, ${json.length} JSON state files all valid`,
         lost: [
           ...lostChecks(root, runs[0], { failed: false, before }),
           ...lostChecks(root, runs[1], { failed: false }),

@@ -6,7 +6,7 @@ import { type Arch, ociPlatform } from '../platform';
 import { startServices, stopServices } from '../service/lifecycle';
 import { ServiceError } from '../service/spec';
 import { builderNativeArches } from '../state/builder-state';
-import { withSlot } from '../state/lock';
+import { withLock, withSlot } from '../state/lock';
 import type { BuildRecord } from './record';
 import { type BuildFailure, progressPrefix, resultLine } from './summary';
 
@@ -75,8 +75,15 @@ async function buildImages(ctx: ProduceContext, images: readonly Image[], arch: 
     for (const image of images) {
       const started = Date.now();
       const prefix = progressPrefix(options.project, image.name, ociPlatform(arch));
+      // Two runs at once in one workspace would share its tag, metadata file, record and logs: one builds at a time.
+      const lock = `${options.stateDir}/locks/${`${options.project}-${image.name}-${arch}`.replace(/[^\w.-]/g, '_')}.lock`;
       try {
-        outcomes.push(report(await produceImage({ ...ctx, services: inputs }, image, arch, prefix)));
+        const built = await withLock(lock, () => produceImage({ ...ctx, services: inputs }, image, arch, prefix), {
+          timeoutMs: SLOT_WAIT_MS,
+          pollMs: 500,
+          onWait: () => logger.info(`${prefix}another run is building this image; waiting for it to finish`),
+        });
+        outcomes.push(report(built));
       } catch (error) {
         if (!(error instanceof PluginError)) throw error;
         outcomes.push(report(failureOf(ctx, image, arch, error, started)));

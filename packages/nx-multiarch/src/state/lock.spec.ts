@@ -25,6 +25,17 @@ describe('withLock', () => {
     expect(existsSync(lock)).toBe(false);
   });
 
+  it('tells a holder that has to wait, once; the first to come hears nothing', async () => {
+    const lock = join(mkdtempSync(join(tmpdir(), 'lock-')), 'locks/api-api-arm64');
+    const waits: string[] = [];
+    const holder = (id: string, ms: number) =>
+      withLock(lock, () => sleep(ms), { timeoutMs: 5_000, pollMs: 5, onWait: () => waits.push(id) });
+    const first = holder('first', 80);
+    await sleep(5);
+    await Promise.all([first, holder('second', 1)]);
+    expect(waits).toEqual(['second']);
+  });
+
   it('takes over a lock whose owner died', async () => {
     const lock = join(mkdtempSync(join(tmpdir(), 'lock-')), 'builder.lock');
     mkdirSync(lock);

@@ -7,6 +7,8 @@ export interface LockOptions {
   pollMs?: number;
   /** Test seam: whether a pid is alive. */
   isAlive?: (pid: number) => boolean;
+  /** Hears once that this one has to wait. */
+  onWait?: () => void;
 }
 
 function processAlive(pid: number): boolean {
@@ -57,7 +59,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function withLock<T>(lockDir: string, fn: () => Promise<T>, options: LockOptions): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
-  for (;;) {
+  for (let waited = false; ; waited = true) {
     const { owner } = tryLock(lockDir, options.isAlive);
     if (owner === undefined) break;
     if (Date.now() > deadline) {
@@ -65,6 +67,7 @@ export async function withLock<T>(lockDir: string, fn: () => Promise<T>, options
         `timed out after ${options.timeoutMs / 1000} s waiting for ${lockDir} (held by pid ${owner})`,
       );
     }
+    if (!waited) options.onWait?.();
     await sleep(options.pollMs ?? 200);
   }
   try {
@@ -78,12 +81,7 @@ export async function withLock<T>(lockDir: string, fn: () => Promise<T>, options
  * Runs `fn` in one of `limit` slots shared by every process using `dir` (parallel Nx tasks are processes):
  * at most `limit` run at once, the others wait. `onWait` hears once that this one has to.
  */
-export async function withSlot<T>(
-  dir: string,
-  limit: number,
-  fn: () => Promise<T>,
-  options: LockOptions & { onWait?: () => void },
-): Promise<T> {
+export async function withSlot<T>(dir: string, limit: number, fn: () => Promise<T>, options: LockOptions): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   let waited = false;
   for (;;) {
