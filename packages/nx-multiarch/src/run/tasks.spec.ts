@@ -224,8 +224,7 @@ describe('runTasks', () => {
     expect({ executor: task.executor, scope: task.scope }).toEqual({ executor, scope });
   });
 
-  // Reported: a hand-written build-image target without `platform` builds the executor's default (amd64,arm64), but
-  // runTasks gives it no platforms, so a skipped or cached task of it has no cells. Flip to `it` with the fix.
+  // A hand-written build-image target without `platform` builds the executor's default (amd64,arm64): so do its cells.
   it('platforms: no option and no --platform: the executor default', () => {
     const bare: ProjectGraph = {
       nodes: { web: node('web', 'web', { 'build-image': { executor: 'nx-multiarch:build-image', options: {} } }) },
