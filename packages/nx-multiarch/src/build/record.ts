@@ -21,6 +21,10 @@ export interface BuildRecord {
   imageId?: string;
   /** Manifest digest in the registry, when pushed. */
   digest?: string;
+  /** The OCI layout written for dependents on a container builder, and the digest of the image in it. */
+  layout?: { dir: string; digest: string };
+  /** The images of other components it was built from (`--build-context` values, pinned by digest). */
+  contexts?: string[];
   loaded: boolean;
   pushed: boolean;
   /** Nx's hash of the task's inputs when it was built (NX_TASK_HASH). */
@@ -50,12 +54,18 @@ export interface Wanted {
   taskHash?: string;
   load: boolean;
   push: boolean;
+  /** Where an OCI layout for dependents is wanted. */
+  layout?: string;
+  /** The `--build-context` values this build would get. */
+  contexts?: readonly string[];
 }
 
 /** What is there now, looked up where the earlier build put it. */
 export interface Found {
   local?: LocalImage;
   pushed?: PushedImage;
+  /** Digest of the image in the OCI layout, when one is there. */
+  layoutDigest?: string;
 }
 
 /**
@@ -76,6 +86,13 @@ export function reuseRefusal(previous: BuildRecord | undefined, wanted: Wanted, 
     if (!previous.pushed || !previous.digest) return 'it was not pushed';
     if (!found.pushed) return `${wanted.ref} is no longer in the registry`;
     if (found.pushed.digest !== previous.digest) return `${wanted.ref} in the registry now names another image`;
+  }
+  if (wanted.layout) {
+    if (!previous.layout || !found.layoutDigest) return `its image for dependents is not at ${wanted.layout}`;
+    if (found.layoutDigest !== previous.layout.digest) return `${wanted.layout} now holds another image`;
+  }
+  if ((previous.contexts ?? []).join('\n') !== (wanted.contexts ?? []).join('\n')) {
+    return 'the images of other components it is built from changed';
   }
   return undefined;
 }

@@ -105,6 +105,25 @@ describe('buildArgs', () => {
       ],
     ],
     [
+      'images built here as named contexts after secrets, an OCI layout output after the cache flag',
+      {
+        builder: 'nx-multiarch',
+        secrets: ['id=npm_token,env=NPM_TOKEN'],
+        buildContexts: ['demo/gateway:latest-arm64=oci-layout:///ws/.nx-multiarch/produced/gw@sha256:ab'],
+        noCache: true,
+        outputs: ['type=oci,dest=/ws/.nx-multiarch/produced/api,tar=false'],
+        push: true,
+      },
+      [
+        'buildx', 'build', '--builder', 'nx-multiarch', '--platform', 'linux/arm64', '--file', '/ws/images/api/Dockerfile',
+        '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
+        '--tag', 'demo/api:latest-arm64', '--secret', 'id=npm_token,env=NPM_TOKEN',
+        '--build-context', 'demo/gateway:latest-arm64=oci-layout:///ws/.nx-multiarch/produced/gw@sha256:ab',
+        '--no-cache', '--output', 'type=oci,dest=/ws/.nx-multiarch/produced/api,tar=false', '--load', '--push',
+        '/ws/images/api',
+      ],
+    ],
+    [
       'noCache false adds nothing',
       { noCache: false, secrets: [] },
       [

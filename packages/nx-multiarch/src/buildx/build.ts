@@ -21,6 +21,10 @@ export interface BuildRequest {
   noCache?: boolean;
   /** `--secret` values (`id=x,env=NAME` / `id=x,src=path`): where a secret is, never what it is. */
   secrets?: readonly string[];
+  /** `--build-context` values (`name=oci-layout://dir@digest`): images built here, for container builders. */
+  buildContexts?: readonly string[];
+  /** More `--output` values beside load and push (an OCI layout for dependents). */
+  outputs?: readonly string[];
 }
 
 /**
@@ -71,10 +75,12 @@ export function buildArgs(request: BuildRequest): string[] {
     args.push('--build-arg', `${name}=${request.buildArgs[name]}`);
   }
   for (const secret of request.secrets ?? []) args.push('--secret', secret);
+  for (const context of request.buildContexts ?? []) args.push('--build-context', context);
   for (const host of request.addHosts ?? []) args.push('--add-host', host);
   if (request.network) args.push('--network', request.network);
   if (request.network === 'host') args.push('--allow', 'network.host');
   if (request.noCache) args.push('--no-cache');
+  for (const output of request.outputs ?? []) args.push('--output', output);
   if (request.load) args.push('--load');
   if (request.push) args.push('--push');
   args.push(request.context);

@@ -22,6 +22,7 @@ import { ociPlatform, type Arch } from '../platform';
 import type { BuildSecrets } from '../secret/build-secrets';
 import { redactArgv } from '../secret/names';
 import type { BuildEnvironment } from './build-environment';
+import { contextFlags, layoutDir, layoutOutput, type ProducedContext, readLayoutDigest } from './produced';
 import { archTag } from './tag';
 
 const LOOKUP_TIMEOUT_MS = 60_000;
@@ -41,6 +42,15 @@ export interface ProduceContext {
   /** Nx's hash of this task's inputs; absent when Nx gave none (then nothing is reused). */
   taskHash?: string;
   mask: (text: string) => string;
+  /** On container and remote builders: the images built here this one uses, and whether dependents use its own. */
+  produced?: ProducedInputs;
+}
+
+export interface ProducedInputs {
+  /** Per platform: named contexts for the images of other components its Dockerfile uses. */
+  contexts: Partial<Record<Arch, ProducedContext[]>>;
+  /** Another component is built from this one: write an OCI layout of each image for it. */
+  exportLayout: boolean;
 }
 
 export interface ImagePlan {
@@ -51,6 +61,10 @@ export interface ImagePlan {
   metadataFile: string;
   load: boolean;
   push: boolean;
+  /** Where the OCI layout for dependents goes (container builders, when another component uses the image). */
+  layout?: string;
+  /** `--build-context` values: the images of other components this build uses, pinned by digest. */
+  contexts: string[];
   /** docker argv per attempt; `noCache` after a failure that pointed at the cache. */
   argv: (noCache: boolean) => string[];
 }
@@ -73,10 +87,14 @@ export function planImage(ctx: ProduceContext, image: { name: string; target?: s
       metadataFile,
       load: true,
       push: options.push,
+      contexts: [],
       argv: () => pullImageArgs(upstream, arch),
     };
   }
   const source = options.source;
+  // The docker driver builds FROM the daemon's images; container builders get them as named contexts.
+  const layout = driver !== 'docker' && ctx.produced?.exportLayout ? layoutDir(options.stateDir, ref, arch) : undefined;
+  const contexts = driver !== 'docker' ? contextFlags(ctx.produced?.contexts[arch] ?? []) : [];
   const network = resolveBuildNetwork(options.network, environment.builder, `project ${options.project}`);
   const argv = (noCache: boolean) =>
     buildArgs({
@@ -95,6 +113,8 @@ export function planImage(ctx: ProduceContext, image: { name: string; target?: s
       },
       addHosts: services.addHosts,
       secrets: ctx.secrets.flags,
+      buildContexts: contexts,
+      ...(layout && { outputs: [layoutOutput(layout)] }),
       metadataFile,
       load,
       push,
@@ -102,7 +122,17 @@ export function planImage(ctx: ProduceContext, image: { name: string; target?: s
       noCache,
     });
   // On the docker driver `--push` writes to the daemon's store first: the image is loaded as well.
-  return { ref, refs, recordFile, metadataFile, load: load || (push && driver === 'docker'), push, argv };
+  return {
+    ref,
+    refs,
+    recordFile,
+    metadataFile,
+    load: load || (push && driver === 'docker'),
+    push,
+    ...(layout && { layout }),
+    contexts,
+    argv,
+  };
 }
 
 async function lookUp(args: string[], env: Record<string, string | undefined>): Promise<string | undefined> {
@@ -119,21 +149,31 @@ async function find(plan: ImagePlan, ctx: ProduceContext, env: Record<string, st
   const pushed = plan.push
     ? await lookUp(imagetoolsInspectArgs(plan.ref, ctx.environment.builder?.name), env)
     : undefined;
+  const layoutDigest = plan.layout ? readLayoutDigest(plan.layout) : undefined;
   return {
     ...(local !== undefined && { local: parseImageInspect(local) }),
     ...(pushed !== undefined && { pushed: parsePushedImage(pushed, plan.ref) }),
+    ...(layoutDigest && { layoutDigest }),
   };
 }
 
-/** The registry holds, under the tag, the manifest this build pushed, for this platform. */
+/**
+ * The registry holds, under the tag, what this build pushed, for this platform. BuildKit pushes either a plain
+ * manifest (docker driver) or an index of the image and its attestation manifests (container builders, provenance
+ * on by default), and reports either the index digest or the platform manifest inside it: both prove the push.
+ */
 export function verifyPushed(pushed: PushedImage | undefined, ref: string, arch: Arch, digest?: string): void {
   if (!pushed) throw new VerificationError(`${ref} was pushed, but the registry does not have it`);
-  if (digest && pushed.digest !== digest) {
-    throw new VerificationError(`${ref} in the registry is ${pushed.digest}, not the ${digest} this build pushed`);
-  }
   // arm64 configs may carry the variant (`linux/arm64/v8`).
   const want = ociPlatform(arch);
-  if (!pushed.platforms.some((platform) => platform === want || platform.startsWith(`${want}/`))) {
+  const isWanted = (platform: string) => platform === want || platform.startsWith(`${want}/`);
+  if (digest && pushed.digest !== digest && !pushed.entries.some((e) => e.digest === digest && isWanted(e.platform))) {
+    const inside = pushed.entries.length > 0 ? ` (an index of ${pushed.entries.map((e) => e.digest).join(', ')})` : '';
+    throw new VerificationError(
+      `${ref} in the registry is ${pushed.digest}${inside}, not the ${digest} this build pushed`,
+    );
+  }
+  if (!pushed.platforms.some(isWanted)) {
     throw new VerificationError(
       `${ref} in the registry is for ${pushed.platforms.join(', ') || 'no platform'}, not ${ociPlatform(arch)}`,
     );
@@ -217,7 +257,7 @@ export async function produceImage(
       timeoutMs: options.timeoutMs,
       stallTimeoutMs: options.stallTimeoutMs,
       logFile,
-      outputs: [plan.metadataFile, plan.recordFile],
+      outputs: [plan.metadataFile, plan.recordFile, ...(plan.layout ? [plan.layout] : [])],
       echo: true,
       prefix,
       mask: ctx.mask,
@@ -258,6 +298,9 @@ export async function produceImage(
       verifyPushed(found.pushed, plan.ref, arch, digest);
       digest = found.pushed?.digest;
     }
+    if (plan.layout && !found.layoutDigest) {
+      throw new VerificationError(`${plan.ref}: buildx wrote no OCI layout at ${plan.layout} for its dependents`);
+    }
   } catch (error) {
     if (!(error instanceof VerificationError)) throw error;
     const failure = { class: 'permanent' as const, kind: 'verification' as const, evidence: error.message };
@@ -277,6 +320,8 @@ export async function produceImage(
     status: options.source.kind === 'dockerfile' && fullyCached(counts) ? 'cached' : 'built',
     ...(imageId && { imageId }),
     ...(digest && { digest }),
+    ...(plan.layout && found.layoutDigest && { layout: { dir: plan.layout, digest: found.layoutDigest } }),
+    ...(plan.contexts.length > 0 && { contexts: plan.contexts }),
     attempts: run.attempts,
     noCache: run.noCache,
     durationMs: Date.now() - started,

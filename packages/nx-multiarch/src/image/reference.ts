@@ -50,3 +50,16 @@ export function canonicalName(ref: string): string {
   const { registry, repository } = parseImageReference(ref);
   return `${registry}/${repository}`;
 }
+
+/** `alpine` → `docker.io/library/alpine:latest`; a digest is kept, as the build pins it. */
+export function qualifiedRef(ref: string): string {
+  const { registry, repository, tag, digest } = parseImageReference(ref);
+  const name = `${registry}/${repository}`;
+  if (digest) return `${name}${tag ? `:${tag}` : ''}@${digest}`;
+  return `${name}:${tag ?? 'latest'}`;
+}
+
+/** The short form Docker prints: `alpine:3.20` for Docker Hub official images, the full name elsewhere. */
+export function familiarRef(ref: string): string {
+  return ref.replace(/^docker\.io\/library\/(?=[^/]+$|[^/]+[:@])/, '').replace(/^docker\.io\//, '');
+}

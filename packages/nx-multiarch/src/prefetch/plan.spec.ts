@@ -3,15 +3,8 @@ import { join } from 'node:path';
 import { baseImagesOf, type BaseImage, platformArgs } from '../component/images';
 import { parseDockerfile } from '../dockerfile/parse';
 import type { Arch } from '../platform';
-import {
-  byImage,
-  type ComponentPulls,
-  familiarRef,
-  isValidReference,
-  planPrefetch,
-  type PrefetchItem,
-  qualifiedRef,
-} from './plan';
+import { familiarRef, qualifiedRef } from '../image/reference';
+import { byImage, type ComponentPulls, isValidReference, planPrefetch, type PrefetchItem } from './plan';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 const noOwners = new Map<string, string>();

@@ -1,5 +1,5 @@
 import type { BaseImage } from '../component/images';
-import { canonicalName, parseImageReference } from '../image/reference';
+import { canonicalName, familiarRef, parseImageReference, qualifiedRef } from '../image/reference';
 import type { Arch } from '../platform';
 
 /** What one component's builds pull, per target platform. */
@@ -42,19 +42,6 @@ export function isValidReference(ref: string): boolean {
   return (
     REPOSITORY.test(repository) && (tag === undefined || TAG.test(tag)) && (digest === undefined || DIGEST.test(digest))
   );
-}
-
-/** `alpine` → `docker.io/library/alpine:latest`; a digest is kept, as the build pins it. */
-export function qualifiedRef(ref: string): string {
-  const { registry, repository, tag, digest } = parseImageReference(ref);
-  const name = `${registry}/${repository}`;
-  if (digest) return `${name}${tag ? `:${tag}` : ''}@${digest}`;
-  return `${name}:${tag ?? 'latest'}`;
-}
-
-/** The short form Docker prints: `alpine:3.20` for Docker Hub official images, the full name elsewhere. */
-export function familiarRef(ref: string): string {
-  return ref.replace(/^docker\.io\/library\/(?=[^/]+$|[^/]+[:@])/, '').replace(/^docker\.io\//, '');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { type Classification, isDockerHubHost } from '../failure/classify';
 import type { AttemptReport, PrefetchOutcome } from './fetch';
-import { familiarRef, type PrefetchPlan } from './plan';
+import { familiarRef } from '../image/reference';
+import type { PrefetchPlan } from './plan';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const label = (item: { ref: string; arch: string }) => `${familiarRef(item.ref)} linux/${item.arch}`;

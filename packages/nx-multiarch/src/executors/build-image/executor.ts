@@ -14,6 +14,7 @@ import { masker } from '../../secret/mask';
 import { redactArgv } from '../../secret/names';
 import { builderNativeArches, DEFAULT_STATE_DIR } from '../../state/builder-state';
 import { type BuildImageExecutorSchema, normalizeBuildImageOptions } from './options';
+import { producedInputs } from './produced';
 import { writeRunGraph } from '../../run/record';
 
 export default async function buildImageExecutor(
@@ -50,6 +51,7 @@ export default async function buildImageExecutor(
         `nx-multiarch: ${project}: the Dockerfile mounts secret(s) ${secrets.missing.join(', ')}, set nowhere`,
       );
     }
+    const produced = producedInputs(context, o, environment);
     const ctx: ProduceContext = {
       options: o,
       environment,
@@ -57,6 +59,7 @@ export default async function buildImageExecutor(
       services: { buildArgs: {}, addHosts: [] },
       ...(process.env.NX_TASK_HASH && { taskHash: process.env.NX_TASK_HASH }),
       mask,
+      ...(produced && { produced }),
     };
     if (o.dryRun) {
       for (const arch of o.platforms) {
