@@ -74,7 +74,8 @@ export async function runBuild(
   const result = await withRetries(
     async (attempt) => {
       attempts = attempt;
-      for (const file of [...settings.outputs, settings.logFile(attempt)]) rmSync(file, { force: true, recursive: true });
+      for (const file of [...settings.outputs, settings.logFile(attempt)])
+        rmSync(file, { force: true, recursive: true });
       return runner('docker', settings.argv(noCache), {
         timeoutMs: settings.timeoutMs,
         stallTimeoutMs: settings.stallTimeoutMs,
