@@ -111,17 +111,3 @@ describe('demo platform', () => {
     });
   });
 });
-
-describe('with buildx 0.29 (sid) instead of 0.13', () => {
-  const env = { DOCKER_CONFIG: process.env.LAB_BUILDX_ALT_CONFIG ?? '/var/lib/nx-multiarch-lab/buildx-sid' };
-
-  it('builds api and api-init for arm64', () => {
-    expect(docker(['buildx', 'version'], env).output).toMatch(/buildx v?0\.29\./);
-    docker(['image', 'rm', '-f', 'demo/api:latest-arm64', 'demo/api-init:latest-arm64']);
-    const { status, output } = nx(['run', 'api:build-image', '--platform=arm64'], REPO_ROOT, env);
-    expect({ status, tail: output.split('\n').slice(-10).join('\n') }).toMatchObject({ status: 0 });
-    expect(output).toContain('buildx 0.29.1');
-    expect(imagePlatform('demo/api:latest-arm64')).toBe('linux/arm64');
-    expect(imagePlatform('demo/api-init:latest-arm64')).toBe('linux/arm64');
-  });
-});

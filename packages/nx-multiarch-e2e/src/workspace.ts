@@ -104,7 +104,7 @@ export function tempWorkspace(files: Record<string, string>, pluginOptions: Reco
   symlinkSync(join(INSTALLED_PLUGIN_WORKSPACE, 'node_modules'), join(root, 'node_modules'));
   const all: Record<string, string> = {
     'package.json': JSON.stringify({ name: 'e2e-workspace', private: true }),
-    // docker-container builders cannot boot on this VM (privileged containers fail): build on the docker driver.
+    // The docker driver unless a test asks otherwise: container-builder.e2e.ts runs the default driver's path.
     'nx.json': JSON.stringify({
       plugins: [{ plugin: 'nx-multiarch', options: { builder: { driver: 'docker' }, ...pluginOptions } }],
     }),

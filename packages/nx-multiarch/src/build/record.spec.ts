@@ -114,6 +114,49 @@ describe('reuseRefusal', () => {
       { local: local(), pushed: pushed(OTHER_DIGEST) },
       `${REF} in the registry now names another image`,
     ],
+    // container builders: the layout for dependents, the images it was built from
+    [
+      'layout wanted, none recorded',
+      record(),
+      wanted({ layout: '/p/gw-arm64' }),
+      { ...everything, layoutDigest: OTHER_DIGEST },
+      'its image for dependents is not at /p/gw-arm64',
+    ],
+    [
+      'layout wanted, gone',
+      record({ layout: { dir: '/p/gw-arm64', digest: OTHER_DIGEST } }),
+      wanted({ layout: '/p/gw-arm64' }),
+      everything,
+      'its image for dependents is not at /p/gw-arm64',
+    ],
+    [
+      'layout wanted, another image in it',
+      record({ layout: { dir: '/p/gw-arm64', digest: OTHER_DIGEST } }),
+      wanted({ layout: '/p/gw-arm64' }),
+      { ...everything, layoutDigest: `sha256:${'1'.repeat(64)}` },
+      '/p/gw-arm64 now holds another image',
+    ],
+    [
+      'layout wanted and still there',
+      record({ layout: { dir: '/p/gw-arm64', digest: OTHER_DIGEST } }),
+      wanted({ layout: '/p/gw-arm64' }),
+      { ...everything, layoutDigest: OTHER_DIGEST },
+      undefined,
+    ],
+    [
+      'built from another digest of a component image',
+      record({ contexts: ['gw:1-arm64=oci-layout:///p@sha256:aa'] }),
+      wanted({ contexts: ['gw:1-arm64=oci-layout:///p@sha256:bb'] }),
+      everything,
+      'the images of other components it is built from changed',
+    ],
+    [
+      'built from the same component images',
+      record({ contexts: ['gw:1-arm64=oci-layout:///p@sha256:aa'] }),
+      wanted({ contexts: ['gw:1-arm64=oci-layout:///p@sha256:aa'] }),
+      everything,
+      undefined,
+    ],
     // reusable
     ['load and push wanted, both still there', record(), wanted(), everything, undefined],
     [

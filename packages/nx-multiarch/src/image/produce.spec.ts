@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseBuildMetadata } from '../buildx/build';
+import { parsePushedImage, type PushedImage } from '../buildx/imagetools';
 import type { LocalImage } from '../docker/image';
 import { VerificationError } from '../errors';
-import type { PushedImage } from '../buildx/imagetools';
 import { type BuildImageExecutorSchema, normalizeBuildImageOptions } from '../executors/build-image/options';
 import { resolveProxies } from '../network/proxy';
 import type { BuildSecrets } from '../secret/build-secrets';
@@ -92,6 +95,41 @@ describe('verifyPushed', () => {
   });
 });
 
+describe('verifyPushed on what a docker-container builder really pushes (buildx 0.13, BuildKit 0.32)', () => {
+  const fixtures = join(__dirname, '../../test/fixtures/buildx');
+  const ref = '127.0.0.1:5000/expdemo/gw:latest-arm64';
+  // The registry holds an index: the image and its provenance attestation manifest.
+  const pushed = parsePushedImage(
+    readFileSync(join(fixtures, 'imagetools-0.13-inspect-json-container-push.txt'), 'utf8'),
+    ref,
+  );
+  // buildx's --metadata-file reports the platform manifest inside it.
+  const metadata = parseBuildMetadata(
+    readFileSync(join(fixtures, 'metadata-0.13-container-load-push-oci.json'), 'utf8'),
+    'metadata.json',
+  );
+
+  it('accepts the platform manifest the build reported, inside the index the tag names', () => {
+    expect(pushed.digest).not.toBe(metadata.digest);
+    expect(pushed.attestations).toBe(1);
+    expect(() => verifyPushed(pushed, ref, 'arm64', metadata.digest)).not.toThrow();
+  });
+
+  it('accepts the index digest itself', () => {
+    expect(() => verifyPushed(pushed, ref, 'arm64', pushed.digest)).not.toThrow();
+  });
+
+  it('refuses the attestation manifest, another platform, and a digest the tag does not hold', () => {
+    const other = `sha256:${'0'.repeat(64)}`;
+    expect(() => verifyPushed(pushed, ref, 'arm64', other)).toThrow(
+      `${ref} in the registry is ${pushed.digest} (an index of ${metadata.digest}), not the ${other} this build pushed`,
+    );
+    expect(() => verifyPushed(pushed, ref, 'amd64', metadata.digest)).toThrow(VerificationError);
+    const attestation = 'sha256:490c960836cacad7e45e443d72468276d51f3afa125a922b0a140575b73e8991';
+    expect(() => verifyPushed(pushed, ref, 'arm64', attestation)).toThrow(VerificationError);
+  });
+});
+
 describe('planImage', () => {
   const noSecrets: BuildSecrets = { flags: [], env: {}, values: [], missing: [] };
   const dockerDriver: BuilderState = {
@@ -168,6 +206,37 @@ describe('planImage', () => {
     expect(plan.load).toBe(true);
     expect(plan.push).toBe(true);
     expect(plan.argv(false)).toEqual(expect.arrayContaining(['--builder', 'nx-multiarch', '--load', '--push']));
+  });
+
+  it('on a container builder, passes the images built here as named contexts and writes a layout for dependents', () => {
+    const container: BuilderState = { ...dockerDriver, name: 'nx-multiarch', driver: 'docker-container' };
+    const produced = {
+      contexts: {
+        arm64: [
+          { key: 'demo/gw:1.0-arm64', ref: 'demo/gw:1.0-arm64', project: 'gw', source: 'oci-layout:///l@sha256:ab' },
+        ],
+      },
+      exportLayout: true,
+    };
+    const plan = planImage(
+      context(dockerfile, { environment: environment(container), produced }),
+      { name: 'api' },
+      'arm64',
+    );
+    expect(plan.layout).toBe('/ws/.nx-multiarch/produced/reg_5000_demo_api-arm64');
+    expect(plan.contexts).toEqual(['demo/gw:1.0-arm64=oci-layout:///l@sha256:ab']);
+    // prettier-ignore
+    expect(plan.argv(false)).toEqual([
+      'buildx', 'build', '--builder', 'nx-multiarch', '--platform', 'linux/arm64', '--file', '/ws/images/api/Dockerfile',
+      '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json', '--tag', REF,
+      '--build-context', 'demo/gw:1.0-arm64=oci-layout:///l@sha256:ab',
+      '--output', 'type=oci,dest=/ws/.nx-multiarch/produced/reg_5000_demo_api-arm64,tar=false',
+      '--load', '--push', '/ws/images/api',
+    ]);
+    // The docker driver builds FROM the daemon's images: neither.
+    const onDocker = planImage(context(dockerfile, { produced }), { name: 'api' }, 'arm64');
+    expect(onDocker.layout).toBeUndefined();
+    expect(onDocker.argv(false).join(' ')).not.toMatch(/--build-context|--output/);
   });
 
   it('tags every extra tag, and passes target, secrets and service hosts', () => {

@@ -1,0 +1,130 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getManifest, REGISTRY } from './registry';
+import { demoWorkspaceFiles, docker, imagePlatform, nx, runImage, tempWorkspace, unameMachine } from './workspace';
+
+// A prefix nothing was ever pushed under: the lab's registry is also the Docker Hub mirror, so an image once pushed as
+// 127.0.0.1:5000/<prefix>/gateway would be served for docker.io/<prefix>/gateway and hide a FROM that went looking.
+const PREFIX = `cb${Date.now().toString(36)}`;
+const ALT = { DOCKER_CONFIG: process.env.LAB_BUILDX_ALT_CONFIG ?? '/var/lib/nx-multiarch-lab/buildx-sid' };
+
+const tail = (output: string, lines = 25) => output.split('\n').slice(-lines).join('\n');
+
+interface RunRecord {
+  success: boolean;
+  totals: { built: number; cached: number; failed: number; skipped: number };
+  cells: Array<{ row: string; platform: string; status: string }>;
+}
+
+function lastRun(root: string): RunRecord {
+  const id = readFileSync(join(root, '.nx-multiarch/runs/last-run'), 'utf8').trim();
+  return JSON.parse(readFileSync(join(root, '.nx-multiarch/runs', id, 'run.json'), 'utf8'));
+}
+
+describe("the seeds' bug: an arm64 build on a docker-container builder that lacks the daemon's mirror", () => {
+  const prefix = `${PREFIX}-seeds/`;
+  const options = (daemonConfig?: string) => ({
+    imagePrefix: prefix,
+    prefetch: false,
+    build: { attempts: 2, retryDelay: 1 },
+    builder: { driver: 'docker-container', name: 'e2e-seeds', ...(daemonConfig && { daemonConfig }) },
+  });
+  const root = tempWorkspace(
+    { 'images/app/Dockerfile': 'FROM alpine:3.20\nRUN uname -m > /arch\n', 'ops/daemon.json': '{}' },
+    options('ops/daemon.json'),
+  );
+
+  it('fails on Docker Hub, classified dns, with the remedy that names the builder config', () => {
+    const { status, output } = nx(['run', 'app:build-image', '--platform=arm64'], root);
+    expect(status).not.toBe(0);
+    expect(output).toMatch(/lookup registry-1\.docker\.io .*no such host/);
+    expect(output).toContain('✖ failed: dns');
+    expect(output).toContain('a docker-container builder does not read daemon.json');
+    const lines = readFileSync(join(root, '.nx-multiarch/failures.jsonl'), 'utf8').trim().split('\n');
+    expect(JSON.parse(lines.at(-1) as string)).toMatchObject({
+      operation: 'build',
+      platform: 'linux/arm64',
+      class: 'transient',
+      kind: 'dns',
+    });
+  });
+
+  it("succeeds through the mirror once builder-setup gives the builder the lab's daemon.json", () => {
+    const nxJson = JSON.parse(readFileSync(join(root, 'nx.json'), 'utf8'));
+    // No daemonConfig: the lab's daemon.json (NX_MULTIARCH_DAEMON_CONFIG), with the mirror.
+    nxJson.plugins[0].options = options();
+    writeFileSync(join(root, 'nx.json'), JSON.stringify(nxJson));
+    const { status, output } = nx(['run', 'app:build-image', '--platform=arm64'], root);
+    expect({ status, tail: tail(output) }).toMatchObject({ status: 0 });
+    expect(output).toMatch(/builder e2e-seeds \(docker-container, buildx [\d.]+\S*\): recreated/);
+    expect(imagePlatform(`${prefix}app:latest-arm64`)).toBe('linux/arm64');
+    expect(runImage(`${prefix}app:latest-arm64`, 'arm64', ['cat', '/arch']).output).toContain('aarch64');
+  });
+});
+
+// The demo on the default driver with either buildx (demo.e2e and generators.e2e build on the docker driver).
+describe.each([
+  ['docker-container', 'buildx 0.13', {}],
+  ['docker-container', 'buildx 0.29', ALT],
+] as const)('the demo on a %s builder with %s: both platforms, push, manifest, report', (driver, buildx, env) => {
+  const prefix = `${PREFIX}-c${buildx.slice(-2)}`;
+  // buildx 0.13 and 0.29 name a builder's container alike: each gets a builder of its own.
+  const builder = { driver, name: `e2e-demo-${buildx.slice(-2)}` };
+  const files = Object.fromEntries(
+    Object.entries(demoWorkspaceFiles()).map(([path, text]) => [path, text.replaceAll('demo/', `${prefix}/`)]),
+  );
+  const root = tempWorkspace(files, { components: ['packages/demo/**'], imagePrefix: `${prefix}/`, builder });
+  let build: { status: number | null; output: string };
+  beforeAll(() => {
+    build = nx(['run-many', '-t', 'build-image', '--platform=amd64,arm64'], root, env);
+  });
+
+  it('builds every image for both platforms', () => {
+    expect({ status: build.status, tail: tail(build.output) }).toMatchObject({ status: 0 });
+    expect(lastRun(root)).toMatchObject({ success: true, totals: { failed: 0, skipped: 0 } });
+    for (const arch of ['amd64', 'arm64']) {
+      expect(imagePlatform(`${prefix}/portal:latest-${arch}`)).toBe(`linux/${arch}`);
+    }
+  });
+
+  it('builds portal FROM the gateway image of this run, for its platform, without asking any registry', () => {
+    for (const arch of ['amd64', 'arm64']) {
+      // gateway made /www; portal's RUN step writes into it.
+      const { output } = runImage(`${prefix}/portal:latest-${arch}`, arch, ['cat', '/www/index.html']);
+      expect(output).toContain(`portal on gateway (${unameMachine(arch)})`);
+      const context = `--build-context ${prefix}/gateway:latest-${arch}=oci-layout://`;
+      // Pinned by the digest of the layout gateway's build wrote, and loaded from the client, not a registry.
+      const gateway = JSON.parse(readFileSync(join(root, `dist/images/gateway/gateway-${arch}.json`), 'utf8'));
+      expect(gateway.layout.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(build.output).toContain(`${context}${gateway.layout.dir}@${gateway.layout.digest}`);
+      expect(build.output).toContain(`[portal linux/${arch}] #4 [context ${prefix}/gateway:latest-${arch}] OCI load`);
+      expect(build.output).not.toContain(`load metadata for docker.io/${prefix}/gateway:latest-${arch}\n`);
+    }
+  });
+
+  it('pushes each platform and publishes verified multi-arch indexes with manifest', async () => {
+    const { status, output } = nx(
+      ['run-many', '-t', 'manifest', '--platform=amd64,arm64', `--registry=${REGISTRY}`],
+      root,
+      env,
+    );
+    expect({ status, tail: tail(output) }).toMatchObject({ status: 0 });
+    expect(output).not.toContain('not the sha256:');
+    const index = await getManifest(`${prefix}/portal`, 'latest');
+    const platforms = (index?.manifest.manifests ?? [])
+      .map((m) => `${m.platform?.os}/${m.platform?.architecture}`)
+      .filter((p) => p !== 'unknown/unknown')
+      .sort();
+    expect(platforms).toEqual(['linux/amd64', 'linux/arm64']);
+    const record = lastRun(root);
+    expect(record).toMatchObject({ success: true, totals: { failed: 0 } });
+    // One index per image (api and api-init both), each created.
+    const indexes = record.cells.filter((c) => c.platform === 'index');
+    expect(indexes.map((c) => c.status)).toEqual(Array(8).fill('built'));
+  });
+
+  it('leaves no build-time service container behind', () => {
+    const left = docker(['ps', '-a', '--filter', 'label=nx-multiarch.service', '--format', '{{.Names}}']);
+    expect(left.output.trim()).toBe('');
+  });
+});
