@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { forwardProxy, type ForwardProxy } from './proxy-server';
 import { getManifest, REGISTRY } from './registry';
 import { demoWorkspaceFiles, docker, imagePlatform, nx, runImage, tempWorkspace, unameMachine } from './workspace';
 
@@ -34,8 +35,15 @@ describe("the seeds' bug: an arm64 build on a docker-container builder that lack
     options('ops/daemon.json'),
   );
 
+  const containers = () =>
+    docker(['ps', '-a', '--filter', 'name=^buildx_buildkit_e2e-seeds0$', '--format', '{{.ID}}']).output.trim();
+  let firstContainer = '';
+  afterAll(() => docker(['buildx', 'rm', 'e2e-seeds']));
+
   it('fails on Docker Hub, classified dns, with the remedy that names the builder config', () => {
     const { status, output } = nx(['run', 'app:build-image', '--platform=arm64'], root);
+    firstContainer = containers();
+    expect(firstContainer).toMatch(/^[0-9a-f]{12}$/);
     expect(status).not.toBe(0);
     expect(output).toMatch(/lookup registry-1\.docker\.io .*no such host/);
     expect(output).toContain('✖ failed: dns');
@@ -57,8 +65,67 @@ describe("the seeds' bug: an arm64 build on a docker-container builder that lack
     const { status, output } = nx(['run', 'app:build-image', '--platform=arm64'], root);
     expect({ status, tail: tail(output) }).toMatchObject({ status: 0 });
     expect(output).toMatch(/builder e2e-seeds \(docker-container, buildx [\d.]+\S*\): recreated/);
+    // The old BuildKit container is gone, a new one runs in its place.
+    expect(containers()).toMatch(/^[0-9a-f]{12}$/);
+    expect(containers()).not.toBe(firstContainer);
     expect(imagePlatform(`${prefix}app:latest-arm64`)).toBe('linux/arm64');
     expect(runImage(`${prefix}app:latest-arm64`, 'arm64', ['cat', '/arch']).output).toContain('aarch64');
+  });
+});
+
+/** Every file under `dir` whose text contains `needle`. */
+function filesContaining(dir: string, needle: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((name) => join(dir, name))
+    .filter((path) => !path.includes('node_modules') && statSync(path).isFile())
+    .filter((path) => readFileSync(path, 'utf8').includes(needle));
+}
+
+describe("a proxy in the builder's path to the registry (a name that resolves to 127.0.0.1, which Go proxies)", () => {
+  const named = process.env.LAB_REGISTRY_NAMED ?? 'registry.lab.test:5000';
+  const password = `s3cret-${Date.now()}`;
+  const prefix = `${PREFIX}-proxy/`;
+  let proxy: ForwardProxy;
+  let root: string;
+  let run: { status: number | null; output: string };
+  beforeAll(async () => {
+    proxy = await forwardProxy('build', password);
+    const daemon = {
+      'registry-mirrors': [`http://${named}`],
+      'insecure-registries': [named],
+      proxies: { 'http-proxy': proxy.url(), 'https-proxy': proxy.url() },
+    };
+    root = tempWorkspace(
+      {
+        'images/app/Dockerfile': 'FROM busybox:1.36\nRUN uname -m > /arch\n',
+        'ops/daemon.json': JSON.stringify(daemon),
+      },
+      {
+        imagePrefix: prefix,
+        builder: { driver: 'docker-container', name: 'e2e-proxy', daemonConfig: 'ops/daemon.json' },
+      },
+    );
+    run = nx(['run', 'app:build-image', '--platform=arm64'], root);
+  });
+  afterAll(async () => {
+    await proxy.close();
+    docker(['buildx', 'rm', 'e2e-proxy']);
+  });
+
+  it("BuildKit pulls the base image through the proxy, with the proxy's credentials", () => {
+    expect({ status: run.status, tail: tail(run.output) }).toMatchObject({ status: 0 });
+    expect(proxy.forwarded).toEqual(
+      expect.arrayContaining([expect.stringMatching(new RegExp(`^(GET|HEAD) ${named}/v2/library/busybox/manifests/`))]),
+    );
+    expect(proxy.refused).toBe(0);
+    expect(runImage(`${prefix}app:latest-arm64`, 'arm64', ['cat', '/arch']).output).toContain('aarch64');
+  });
+
+  it('never prints the password, nor writes it into the state, logs or reports', () => {
+    expect(run.output).not.toContain(password);
+    expect(run.output).toContain('env.http_proxy=http://***@127.0.0.1:');
+    expect(filesContaining(join(root, '.nx-multiarch'), password)).toEqual([]);
+    expect(filesContaining(join(root, 'dist'), password)).toEqual([]);
   });
 });
 
@@ -78,6 +145,7 @@ describe.each([
   beforeAll(() => {
     build = nx(['run-many', '-t', 'build-image', '--platform=amd64,arm64'], root, env);
   });
+  afterAll(() => docker(['buildx', 'rm', builder.name], env));
 
   it('builds every image for both platforms', () => {
     expect({ status: build.status, tail: tail(build.output) }).toMatchObject({ status: 0 });
@@ -121,6 +189,16 @@ describe.each([
     // One index per image (api and api-init both), each created.
     const indexes = record.cells.filter((c) => c.platform === 'index');
     expect(indexes.map((c) => c.status)).toEqual(Array(8).fill('built'));
+  });
+
+  it('diagnose passes on the live builder', () => {
+    const { status, output } = nx(['run', 'e2e-workspace:diagnose'], root, env);
+    expect({ status, tail: tail(output) }).toMatchObject({ status: 0 });
+    expect(output).toMatch(
+      new RegExp(
+        `ok +builder +builder ${builder.name} \\(docker-container\\): host network, entitlement, current config; ${builder.name}0 running`,
+      ),
+    );
   });
 
   it('leaves no build-time service container behind', () => {
