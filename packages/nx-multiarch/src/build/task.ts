@@ -1,6 +1,8 @@
+import { dirname, relative } from 'node:path';
 import { logger } from '@nx/devkit';
 import { BuildFailedError, ConfigError, PluginError, VerificationError } from '../errors';
 import type { FailureKind } from '../failure/classify';
+import { contextWarning, hasDockerignore, walkContext } from '../image/build-context';
 import { produceImage, type ProduceContext, reusableBuild } from '../image/produce';
 import { type Arch, ociPlatform } from '../platform';
 import { startServices, stopServices } from '../service/lifecycle';
@@ -95,6 +97,15 @@ async function buildImages(ctx: ProduceContext, images: readonly Image[], arch: 
   return outcomes;
 }
 
+// A context above the component (a repository root) without a .dockerignore sends everything, secrets too.
+function warnWideContext(options: ProduceContext['options']): void {
+  if (options.source.kind !== 'dockerfile') return;
+  const { context, dockerfile } = options.source;
+  const above = relative(context, dirname(dockerfile));
+  if (above === '' || above.startsWith('..') || hasDockerignore(context, dockerfile)) return;
+  logger.warn(`nx-multiarch: ${contextWarning(options.project, context, walkContext(context))}`);
+}
+
 /**
  * Every image of the task for every platform. What the same inputs already built, and is still there, is reused
  * without services or an emulation slot; a failure does not stop the other platforms (the task still fails).
@@ -102,6 +113,7 @@ async function buildImages(ctx: ProduceContext, images: readonly Image[], arch: 
  */
 export async function buildTask(ctx: ProduceContext): Promise<BuildOutcome[]> {
   const { options } = ctx;
+  warnWideContext(options);
   const native = builderNativeArches(ctx.environment.builder);
   const outcomes: BuildOutcome[] = [];
   for (const arch of options.platforms) {

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, posix } from 'node:path';
 import { ConfigError } from '../errors';
 import type { ImageNaming } from '../image/tag';
 import type { NormalizedPluginOptions } from '../plugin/options';
@@ -26,6 +26,8 @@ export interface Component {
   dockerfile?: string;
   /** The file to parse for the graph: `Dockerfile.tpl` when there is one, else the Dockerfile. */
   dockerfileSource?: string;
+  /** Workspace-relative build context (`.` for the workspace root); the component directory by default. */
+  context: string;
   /** Every template to render before the build, `Dockerfile.tpl` first. */
   templates: string[];
   upstream?: string;
@@ -36,14 +38,57 @@ export function isComponentDirectory(absoluteRoot: string): boolean {
 }
 
 /** What the plugin options give every component unless its multiarch.json says otherwise. */
-export type ComponentDefaults = Pick<NormalizedPluginOptions, 'platforms' | 'registry' | 'imagePrefix' | 'tag'>;
+export type ComponentDefaults = Pick<NormalizedPluginOptions, 'platforms' | 'registry' | 'imagePrefix' | 'tag'> &
+  Partial<Pick<NormalizedPluginOptions, 'context'>>;
+
+const PLUGIN_OPTIONS = 'nx.json plugins[nx-multiarch].options';
+
+/** The build context, workspace-relative, checked: inside the workspace and a directory. */
+function resolveContext(root: string, workspaceRoot: string, config: ComponentConfig, options: ComponentDefaults) {
+  const [file, value, fromComponent] =
+    config.context !== undefined
+      ? [`${root}/${COMPONENT_CONFIG_FILE}`, config.context, true]
+      : options.context !== undefined
+        ? [PLUGIN_OPTIONS, options.context, false]
+        : [undefined, undefined, false];
+  if (file === undefined || value === undefined) return root;
+  const context = posix.normalize(fromComponent ? posix.join(root, value) : value).replace(/\/$/, '') || '.';
+  if (posix.isAbsolute(value) || context === '..' || context.startsWith('../')) {
+    throw new ConfigError(
+      file,
+      'context',
+      `${value} is outside the workspace`,
+      fromComponent
+        ? `use a path relative to ${root} that stays in the workspace, e.g. "${posix.relative(root, '.') || '.'}" for the workspace root`
+        : 'use a path relative to the workspace root, e.g. "."',
+    );
+  }
+  const absolute = join(workspaceRoot, context);
+  if (!existsSync(absolute) || !statSync(absolute).isDirectory()) {
+    throw new ConfigError(
+      file,
+      'context',
+      `${value} (${context} in the workspace) is not a directory`,
+      `fix the path; it is relative to ${fromComponent ? root : 'the workspace root'}`,
+    );
+  }
+  return context;
+}
 
 export function readComponent(root: string, workspaceRoot: string, options: ComponentDefaults): Component {
   const absoluteRoot = join(workspaceRoot, root);
   const configFile = `${root}/${COMPONENT_CONFIG_FILE}`;
   const config = readComponentConfig(absoluteRoot, root);
-  const hasTemplate = existsSync(join(absoluteRoot, DOCKERFILE_TEMPLATE));
-  const hasDockerfile = hasTemplate || existsSync(join(absoluteRoot, DOCKERFILE));
+  if (config.dockerfile !== undefined && !existsSync(join(absoluteRoot, config.dockerfile))) {
+    throw new ConfigError(
+      configFile,
+      'dockerfile',
+      `${root}/${config.dockerfile} does not exist`,
+      `fix the path (relative to ${root}), or remove "dockerfile" to use ${root}/${DOCKERFILE}`,
+    );
+  }
+  const hasTemplate = config.dockerfile === undefined && existsSync(join(absoluteRoot, DOCKERFILE_TEMPLATE));
+  const hasDockerfile = hasTemplate || existsSync(join(absoluteRoot, config.dockerfile ?? DOCKERFILE));
   if (!hasDockerfile && !config.upstream) {
     throw new ConfigError(
       configFile,
@@ -84,9 +129,10 @@ export function readComponent(root: string, workspaceRoot: string, options: Comp
     naming: { registry: options.registry, imagePrefix: options.imagePrefix, tag: config.tag ?? options.tag },
     extraTags: config.tags ?? [],
     ...(hasDockerfile && {
-      dockerfile: hasTemplate ? renderedPath(dockerfileTemplate[0]) : `${root}/${DOCKERFILE}`,
-      dockerfileSource: hasTemplate ? dockerfileTemplate[0] : `${root}/${DOCKERFILE}`,
+      dockerfile: hasTemplate ? renderedPath(dockerfileTemplate[0]) : `${root}/${config.dockerfile ?? DOCKERFILE}`,
+      dockerfileSource: hasTemplate ? dockerfileTemplate[0] : `${root}/${config.dockerfile ?? DOCKERFILE}`,
     }),
+    context: resolveContext(root, workspaceRoot, config, options),
     templates: [...dockerfileTemplate, ...extraTemplates.filter((t) => !dockerfileTemplate.includes(t))],
     ...(config.upstream && { upstream: config.upstream }),
   };

@@ -62,6 +62,16 @@ export const componentConfigSchema = z
       .array(z.object({ name: imageName, target: z.string().min(1).optional() }).strict())
       .min(1)
       .optional(),
+    /**
+     * The build context, relative to this directory: `../..` for a repository-root context, as `docker build -f
+     * src/<c>/Dockerfile .` uses. Default: this directory (or the plugin's `context`).
+     */
+    context: z.string().min(1).optional(),
+    /** The Dockerfile, relative to this directory, when it is not `Dockerfile` (or `Dockerfile.tpl`). */
+    dockerfile: z
+      .string()
+      .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+$/, 'a path inside the component directory')
+      .optional(),
     /** No Dockerfile: pull this upstream image per platform and retag it. */
     upstream: z.string().min(1).optional(),
     buildArgs: z.record(z.string(), z.string()).optional(),

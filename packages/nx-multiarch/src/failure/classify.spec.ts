@@ -34,6 +34,11 @@ describe('classifyFailure on captured and logged error texts', () => {
     ['buildkit-manifest-403.txt', build, { class: 'permanent', kind: 'unauthorized' }],
     ['buildkit-not-found.txt', build, { class: 'permanent', kind: 'not-found' }],
     ['buildkit-no-match-for-platform.txt', build, { class: 'permanent', kind: 'no-matching-platform' }],
+    // COPY sources missing from the context, docker driver (BuildKit 0.8) and container builder (0.32)
+    ['buildkit-0.8-docker-copy-missing-dir.txt', build, { class: 'permanent', kind: 'missing-file' }],
+    ['buildkit-0.8-docker-copy-missing-file.txt', build, { class: 'permanent', kind: 'missing-file' }],
+    ['buildkit-0.32-container-copy-missing-dir.txt', build, { class: 'permanent', kind: 'missing-file' }],
+    ['buildkit-0.32-container-copy-missing-file.txt', build, { class: 'permanent', kind: 'missing-file' }],
     // D1, dockerd
     ['dockerd-pull-dns-no-such-host.txt', pull, { class: 'transient', kind: 'dns', host: 'nonexistent.invalid' }],
     ['dockerd-pull-eof.txt', pull, { class: 'transient', kind: 'eof' }],

@@ -114,10 +114,11 @@ const RULES: readonly Rule[] = [
     /no builder "[^"]*" found|failed to (?:initialize|bootstrap) builder|\bbuilder \S+ is not running/i,
   ),
   permanent('daemon', /Cannot connect to the Docker daemon|error during connect:|Is the docker daemon running/i),
-  // A COPY source missing from the context is reported as a cache-key failure too, but naming the path.
+  // A COPY source missing from the context is reported as a cache-key failure too, but naming the path
+  // (BuildKit 0.8, Engine 20.10's, says "failed to walk <dir>: lstat <dir>: no such file or directory").
   permanent(
     'missing-file',
-    /(?:failed to compute cache key|failed to calculate checksum of ref)\b.*"[^"]*":? not found/i,
+    /(?:failed to compute cache key|failed to calculate checksum of ref)\b.*(?:"[^"]*":? not found|failed to walk \S+: lstat \S+: no such file or directory)/i,
   ),
   // Before the permanent rules: these texts end in "not found" / "does not exist" too.
   {

@@ -1062,4 +1062,84 @@ describe('createNodes', () => {
     const error = await Promise.resolve(infer(Object.keys(files), {}, context)).catch((e) => e);
     expect(error.errors.map(([, e]: [string, Error]) => e.message)).toEqual([expect.stringContaining(message)]);
   });
+
+  describe('a build context wider than the component (build.sh built every component from the repository root)', () => {
+    const files = {
+      'src/gitea/Dockerfile': 'FROM gitea/gitea:1.22\nCOPY src/gitea/gitea-entrypoint.sh /usr/local/bin/\n',
+      'src/gitea/gitea-entrypoint.sh': '#!/bin/sh\n',
+      '.dockerignore': '# not for images\n.git\nnode_modules/\n*.pem\n',
+    };
+    const buildOptions = async (context: CreateNodesContextV2, file: string, options = {}) => {
+      const [[, result]] = await infer([file], options, context);
+      const project = Object.values(result.projects ?? {})[0];
+      return { project, build: project.targets?.['build-image']?.options };
+    };
+
+    it('multiarch.json "context", relative to the component: the workspace root, hashed as buildx sends it', async () => {
+      const context = workspace({ ...files, 'src/gitea/multiarch.json': JSON.stringify({ context: '../..' }) });
+      const { project, build } = await buildOptions(context, 'src/gitea/multiarch.json');
+      expect(build).toMatchObject({ context: '.', dockerfile: 'src/gitea/Dockerfile' });
+      expect(project.namedInputs?.dockerImage).toEqual([
+        '{projectRoot}/**/*',
+        '{workspaceRoot}/**/*',
+        '!{workspaceRoot}/.git',
+        '!{workspaceRoot}/.git/**',
+        '!{workspaceRoot}/node_modules',
+        '!{workspaceRoot}/node_modules/**',
+        '!{workspaceRoot}/*.pem',
+        '!{workspaceRoot}/*.pem/**',
+        '{workspaceRoot}/.env.example',
+      ]);
+    });
+
+    it('the plugin option "context", from the workspace root, for every component; multiarch.json wins', async () => {
+      const context = workspace({
+        ...files,
+        'src/web/Dockerfile': 'FROM alpine:3.20\n',
+        'src/web/multiarch.json': '{"context":"."}',
+      });
+      expect((await buildOptions(context, 'src/gitea/Dockerfile', { context: '.' })).build).toMatchObject({
+        context: '.',
+      });
+      expect((await buildOptions(context, 'src/web/Dockerfile', { context: '.' })).build).toMatchObject({
+        context: 'src/web',
+      });
+      expect((await buildOptions(context, 'src/gitea/Dockerfile', { context: 'src' })).build).toMatchObject({
+        context: 'src',
+      });
+    });
+
+    it('"dockerfile" names another file in the component', async () => {
+      const context = workspace({
+        'src/api/docker/Dockerfile.prod': 'FROM alpine:3.20\n',
+        'src/api/multiarch.json': JSON.stringify({ dockerfile: 'docker/Dockerfile.prod' }),
+      });
+      expect((await buildOptions(context, 'src/api/multiarch.json')).build).toMatchObject({
+        context: 'src/api',
+        dockerfile: 'src/api/docker/Dockerfile.prod',
+      });
+    });
+
+    test.each([
+      [
+        'outside the workspace',
+        { context: '../../..' },
+        'src/gitea/multiarch.json: context: ../../.. is outside the workspace. Fix: use a path relative to src/gitea that stays in the workspace, e.g. "../.." for the workspace root',
+      ],
+      [
+        'not a directory',
+        { context: 'gitea-entrypoint.sh' },
+        'src/gitea/multiarch.json: context: gitea-entrypoint.sh (src/gitea/gitea-entrypoint.sh in the workspace) is not a directory. Fix: fix the path; it is relative to src/gitea',
+      ],
+      [
+        'a Dockerfile that is not there',
+        { dockerfile: 'Dockerfile.prod' },
+        'src/gitea/multiarch.json: dockerfile: src/gitea/Dockerfile.prod does not exist. Fix: fix the path (relative to src/gitea), or remove "dockerfile" to use src/gitea/Dockerfile',
+      ],
+    ])('%s is refused naming the file, the field and the fix', async (_name, config, message) => {
+      const context = workspace({ ...files, 'src/gitea/multiarch.json': JSON.stringify(config) });
+      const error = await Promise.resolve(infer(['src/gitea/multiarch.json'], {}, context)).catch((e) => e);
+      expect(error.errors[0][1].message).toBe(message);
+    });
+  });
 });

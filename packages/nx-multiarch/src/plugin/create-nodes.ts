@@ -18,6 +18,7 @@ import {
 import { COMPONENT_CONFIG_FILE } from '../component/config';
 import { AUTOMATIC_ARGS, parseDockerfile } from '../dockerfile/parse';
 import { ConfigError } from '../errors';
+import { dockerignoreExclusions } from '../image/build-context';
 import { imageRepository } from '../image/tag';
 import type { ServiceSpec } from '../service/spec';
 import { placeholders, renderedPath } from '../template/render';
@@ -103,6 +104,15 @@ function checkAfter(component: Component, byName: Catalog): void {
   });
 }
 
+// A context other than the component directory: its files as buildx sends them (.dockerignore applied).
+function contextInputs(contextDir: string, root: string, workspaceRoot: string): string[] {
+  if (contextDir === root) return [];
+  const base = contextDir === '.' ? '{workspaceRoot}' : `{workspaceRoot}/${contextDir}`;
+  const ignore = join(workspaceRoot, contextDir, '.dockerignore');
+  const excluded = existsSync(ignore) ? dockerignoreExclusions(readFileSync(ignore, 'utf8')) : [];
+  return [`${base}/**/*`, ...excluded.map((pattern) => `!${base}/${pattern}`)];
+}
+
 // ARGs a value from .env can reach: their env inputs make a changed value a changed hash (.env itself is gitignored).
 function envArgInputs(component: Component, workspaceRoot: string): InputDefinition[] {
   if (!component.dockerfileSource) return [];
@@ -148,7 +158,7 @@ function buildImageTarget(
 ): TargetConfiguration {
   const push = target === PUSH_TARGET;
   const source = component.dockerfile
-    ? { context: component.root, dockerfile: component.dockerfile }
+    ? { context: component.context, dockerfile: component.dockerfile }
     : { upstream: component.upstream };
   const services = serviceSpecs(component, byName);
   const config = component.config;
@@ -249,6 +259,7 @@ function componentNode(
         namedInputs: {
           [IMAGE_INPUT]: [
             '{projectRoot}/**/*',
+            ...contextInputs(component.context, component.root, context.workspaceRoot),
             `{workspaceRoot}/${options.envExample}`,
             ...envArgInputs(component, context.workspaceRoot),
           ],

@@ -29,6 +29,13 @@ export const pluginOptionsSchema = z
       .describe(
         'Globs (from the workspace root) of component directories, e.g. `src/*`, `images/**`; default: anywhere.',
       ),
+    context: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Build context of every component, from the workspace root (`.`: the root, as build.sh's `docker build -f src/<c>/Dockerfile .`); default: the component's directory. A component's multiarch.json `context` wins.",
+      ),
     envFile: z
       .string()
       .min(1)

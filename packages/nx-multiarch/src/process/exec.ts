@@ -20,6 +20,11 @@ export interface RunOptions {
   logFile?: string;
   /** Applied to every echoed and logged line, and to the output a CommandError carries (redaction). */
   mask?: (text: string) => string;
+  /**
+   * Not stopped when this process gets SIGINT, SIGTERM or SIGHUP (every other child is, see `track`): for a cleanup
+   * the signal itself started, which must finish (removing a build-time service on Ctrl-C).
+   */
+  keepOnSignal?: boolean;
 }
 
 export interface LineWriter {
@@ -104,7 +109,7 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     env: options.env,
     stripFinalNewline: true,
   });
-  const untrack = track(subprocess.pid);
+  const untrack = options.keepOnSignal ? () => undefined : track(subprocess.pid);
 
   let ended: 'timeout' | 'stall' | undefined;
   const timers: NodeJS.Timeout[] = [];

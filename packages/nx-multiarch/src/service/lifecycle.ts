@@ -32,6 +32,9 @@ import {
 const DOCKER_TIMEOUT_MS = 60_000;
 const PROBE_TIMEOUT_MS = 2_000;
 const POLL_INTERVAL_MS = 500;
+/** How long an interrupted run keeps trying to remove its services before it gives up (and says how to). */
+export const STOP_DEADLINE_MS = 60_000;
+const STOP_RETRY_MS = 250;
 
 export interface RunningService {
   spec: ServiceSpec;
@@ -43,41 +46,97 @@ export interface RunningService {
   buildArgs: Record<string, string>;
 }
 
-// Containers this process started and has not removed yet: what a signal handler must clean up.
+// Containers this process started and has not removed yet.
 const live = new Set<string>();
+// `docker run`s in flight: the container one creates must not appear after an interrupted run has looked.
+const starting = new Set<Promise<unknown>>();
 let handlersInstalled = false;
+// The first signal's cleanup: every service of this process removed, then the process dies of that signal.
+let stopping: Promise<void> | undefined;
 
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// Removals never get our own signals passed on (process/exec.ts): a Ctrl-C must not kill the `docker rm` it started.
 function removeNow(names: string[]): Promise<unknown> {
-  return docker(removeContainersArgs(names), { timeoutMs: 30_000 }).catch(() => undefined);
+  return docker(removeContainersArgs(names), { timeoutMs: 30_000, keepOnSignal: true }).catch(() => undefined);
 }
 
-// Ctrl-C or Nx stopping the task: remove the services first, then die as the signal asked. Nx follows SIGINT with
-// a SIGTERM to the task's process tree (tree-kill), which can kill the first `docker rm`: so retry it, and let
-// later signals in, without dying, until the removal is done.
+/**
+ * Removes every container this process started, as the daemon lists them (by their owner labels), until none is
+ * left or `deadlineMs` has passed; returns what is left. On an interrupt a removal can be killed before it reaches
+ * the daemon (Nx SIGTERMs every process under the task, `docker rm` included) or be refused because another one
+ * is in progress: both are simply looked at again. A `docker run` still in flight is waited for first.
+ */
+export async function removeOwnContainers(deadlineMs = STOP_DEADLINE_MS): Promise<string[]> {
+  const deadline = Date.now() + deadlineMs;
+  const remaining = () => Math.max(1_000, deadline - Date.now());
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.allSettled([...starting]),
+    new Promise((resolve) => (timer = setTimeout(resolve, deadlineMs))),
+  ]);
+  clearTimeout(timer);
+  let left = [...live];
+  for (;;) {
+    try {
+      const { stdout } = await docker(ownedContainersArgs(hostname()), { timeoutMs: remaining(), keepOnSignal: true });
+      left = parseOwnedContainers(stdout)
+        .filter(({ pid }) => pid === process.pid)
+        .map(({ id }) => id);
+      if (left.length === 0) {
+        live.clear();
+        return [];
+      }
+      await docker(removeContainersArgs(left), { timeoutMs: remaining(), keepOnSignal: true });
+    } catch {
+      // Killed, timed out, or a removal already in progress: look again.
+    }
+    if (Date.now() >= deadline) return left;
+    await delay(STOP_RETRY_MS);
+  }
+}
+
+// Ctrl-C, or Nx stopping the task: remove the services, then die of the signal. Until then later signals (Nx follows
+// the SIGINT with a SIGTERM to every process under the task) change nothing, and whatever would end the process
+// first waits for this (`untilStopped`): Nx's executor runner exits as soon as build-image returns.
 function installSignalHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   const codes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
-  let stopping = false;
+  const handlers = new Map<NodeJS.Signals, () => void>();
   for (const signal of Object.keys(codes) as NodeJS.Signals[]) {
-    process.on(signal, () => {
+    handlers.set(signal, () => {
       if (stopping) return;
-      stopping = true;
-      void removeLive(signal).finally(() => process.exit(codes[signal]));
+      // Nx may be gone before us (a second Ctrl-C ends it): writing to its closed pipe must not end the cleanup.
+      for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+      stopping = stopAll(signal).finally(() => {
+        // Die of the signal, as asked: without our handlers its default action ends the process (once
+        // process/exec.ts has passed it on to the children started since the first one).
+        process.exitCode = codes[signal];
+        for (const [name, handler] of handlers) process.removeListener(name, handler);
+        process.kill(process.pid, signal);
+      });
     });
+  }
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+}
+
+async function stopAll(signal: string): Promise<void> {
+  if (live.size > 0) logger.warn(`nx-multiarch: ${signal}: removing build-time services ${[...live].join(', ')}`);
+  const left = await removeOwnContainers();
+  if (left.length > 0) {
+    logger.error(
+      `nx-multiarch: ${signal}: build-time service container(s) still there after ${STOP_DEADLINE_MS / 1000} s; ` +
+        `remove them with: docker rm --force ${left.join(' ')} (the next build on this host removes them too)`,
+    );
   }
 }
 
-async function removeLive(signal: string): Promise<void> {
-  for (let attempt = 1; attempt <= 3 && live.size > 0; attempt++) {
-    const names = [...live];
-    if (attempt === 1) logger.warn(`nx-multiarch: ${signal}: removing build-time services ${names.join(', ')}`);
-    try {
-      await docker(removeContainersArgs(names), { timeoutMs: 30_000 });
-      for (const name of names) live.delete(name);
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+/** Interrupted: wait until the signal's cleanup ends the process, so that nothing else ends it first. */
+async function untilStopped(): Promise<void> {
+  if (stopping) {
+    await stopping;
+    await new Promise<never>(() => undefined);
   }
 }
 
@@ -131,7 +190,13 @@ async function startOne(consumer: string, spec: ServiceSpec, buildArch: Arch, ru
   };
   live.add(container);
   logger.info(`nx-multiarch: starting ${what} as ${container}`);
-  await docker(runServiceArgs({ name: container, image, arch, labels }), { timeoutMs: DOCKER_TIMEOUT_MS });
+  const run = docker(runServiceArgs({ name: container, image, arch, labels }), { timeoutMs: DOCKER_TIMEOUT_MS });
+  starting.add(run);
+  try {
+    await run;
+  } finally {
+    starting.delete(run);
+  }
   const state = async () =>
     parseContainerInspect((await docker(inspectContainerArgs(container), { timeoutMs: DOCKER_TIMEOUT_MS })).stdout);
   const { ip } = await state();
@@ -167,15 +232,20 @@ export async function startServices(
   const started: RunningService[] = [];
   try {
     for (const spec of specs) started.push(await startOne(consumer, spec, buildArch, runId));
-    return started;
   } catch (error) {
     await stopServices([...live].filter((name) => name.includes(`-${runId}`)));
     throw error;
   }
+  // Interrupted while they started: no build begins.
+  await untilStopped();
+  return started;
 }
 
 export async function stopServices(containers: readonly string[]): Promise<void> {
+  await untilStopped();
   if (containers.length === 0) return;
   await removeNow([...containers]);
   for (const name of containers) live.delete(name);
+  // Interrupted during the removal: the signal's cleanup checks with the daemon.
+  await untilStopped();
 }
