@@ -2,7 +2,16 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { forwardProxy, type ForwardProxy } from './proxy-server';
 import { getManifest, REGISTRY } from './registry';
-import { demoWorkspaceFiles, docker, imagePlatform, nx, runImage, tempWorkspace, unameMachine } from './workspace';
+import {
+  demoWorkspaceFiles,
+  docker,
+  imagePlatform,
+  nx,
+  nxAsync,
+  runImage,
+  tempWorkspace,
+  unameMachine,
+} from './workspace';
 
 // A prefix nothing was ever pushed under: the lab's registry is also the Docker Hub mirror, so an image once pushed as
 // 127.0.0.1:5000/<prefix>/gateway would be served for docker.io/<prefix>/gateway and hide a FROM that went looking.
@@ -105,7 +114,8 @@ describe("a proxy in the builder's path to the registry (a name that resolves to
         builder: { driver: 'docker-container', name: 'e2e-proxy', daemonConfig: 'ops/daemon.json' },
       },
     );
-    run = nx(['run', 'app:build-image', '--platform=arm64'], root);
+    // Not nx(): spawnSync would block this process, and with it the proxy.
+    run = await nxAsync(['run', 'app:build-image', '--platform=arm64'], root);
   });
   afterAll(async () => {
     await proxy.close();
@@ -202,7 +212,8 @@ describe.each([
   });
 
   it('leaves no build-time service container behind', () => {
-    const left = docker(['ps', '-a', '--filter', 'label=nx-multiarch.service', '--format', '{{.Names}}']);
+    // worker's hub: the demo's one service (other files' services are theirs to check).
+    const left = docker(['ps', '-a', '--filter', 'name=^nx-multiarch-worker-hub-', '--format', '{{.Names}}']);
     expect(left.output.trim()).toBe('');
   });
 });
