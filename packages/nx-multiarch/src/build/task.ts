@@ -3,6 +3,7 @@ import { logger } from '@nx/devkit';
 import { BuildFailedError, ConfigError, PluginError, VerificationError } from '../errors';
 import type { FailureKind } from '../failure/classify';
 import { contextWarning, hasDockerignore, walkContext } from '../image/build-context';
+import { cacheFlags } from '../image/cache';
 import { produceImage, type ProduceContext, reusableBuild } from '../image/produce';
 import { type Arch, ociPlatform } from '../platform';
 import { startServices, stopServices } from '../service/lifecycle';
@@ -106,6 +107,23 @@ function warnWideContext(options: ProduceContext['options']): void {
   logger.warn(`nx-multiarch: ${contextWarning(options.project, context, walkContext(context))}`);
 }
 
+// What the driver cannot do with the cache settings, said once per task (and bad settings refused before building).
+function warnCache(ctx: ProduceContext): void {
+  const { options } = ctx;
+  if (options.source.kind !== 'dockerfile' || options.platforms.length === 0) return;
+  const driver = ctx.environment.builder?.driver ?? 'docker';
+  const source = `project ${options.project}`;
+  const { note } = cacheFlags(
+    options.cache,
+    options.naming,
+    options.images[0].name,
+    options.platforms[0],
+    driver,
+    source,
+  );
+  if (note) logger.warn(`nx-multiarch: ${options.project}: ${note}`);
+}
+
 /**
  * Every image of the task for every platform. What the same inputs already built, and is still there, is reused
  * without services or an emulation slot; a failure does not stop the other platforms (the task still fails).
@@ -114,6 +132,7 @@ function warnWideContext(options: ProduceContext['options']): void {
 export async function buildTask(ctx: ProduceContext): Promise<BuildOutcome[]> {
   const { options } = ctx;
   warnWideContext(options);
+  warnCache(ctx);
   const native = builderNativeArches(ctx.environment.builder);
   const outcomes: BuildOutcome[] = [];
   for (const arch of options.platforms) {

@@ -124,6 +124,19 @@ describe('buildArgs', () => {
       ],
     ],
     [
+      'cache import and export after the named contexts, before --no-cache',
+      {
+        cacheFrom: ['type=registry,ref=reg:5000/demo/api:buildcache-arm64'],
+        cacheTo: ['type=registry,ref=reg:5000/demo/api:buildcache-arm64,mode=max'],
+      },
+      [
+        'buildx', 'build', '--platform', 'linux/arm64', '--file', '/ws/images/api/Dockerfile',
+        '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
+        '--tag', 'demo/api:latest-arm64', '--cache-from', 'type=registry,ref=reg:5000/demo/api:buildcache-arm64',
+        '--cache-to', 'type=registry,ref=reg:5000/demo/api:buildcache-arm64,mode=max', '--load', '/ws/images/api',
+      ],
+    ],
+    [
       'noCache false adds nothing',
       { noCache: false, secrets: [] },
       [

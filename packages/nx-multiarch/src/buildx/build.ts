@@ -25,6 +25,8 @@ export interface BuildRequest {
   buildContexts?: readonly string[];
   /** More `--output` values beside load and push (an OCI layout for dependents). */
   outputs?: readonly string[];
+  cacheFrom?: readonly string[];
+  cacheTo?: readonly string[];
 }
 
 /**
@@ -79,6 +81,8 @@ export function buildArgs(request: BuildRequest): string[] {
   for (const host of request.addHosts ?? []) args.push('--add-host', host);
   if (request.network) args.push('--network', request.network);
   if (request.network === 'host') args.push('--allow', 'network.host');
+  for (const cache of request.cacheFrom ?? []) args.push('--cache-from', cache);
+  for (const cache of request.cacheTo ?? []) args.push('--cache-to', cache);
   if (request.noCache) args.push('--no-cache');
   for (const output of request.outputs ?? []) args.push('--output', output);
   if (request.load) args.push('--load');

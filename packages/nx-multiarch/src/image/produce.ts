@@ -22,6 +22,7 @@ import { ociPlatform, type Arch } from '../platform';
 import type { BuildSecrets } from '../secret/build-secrets';
 import { redactArgv } from '../secret/names';
 import type { BuildEnvironment } from './build-environment';
+import { cacheFlags } from './cache';
 import { contextFlags, layoutDir, layoutOutput, type ProducedContext, readLayoutDigest } from './produced';
 import { archTag } from './tag';
 
@@ -96,6 +97,7 @@ export function planImage(ctx: ProduceContext, image: { name: string; target?: s
   const layout = driver !== 'docker' && ctx.produced?.exportLayout ? layoutDir(options.stateDir, ref, arch) : undefined;
   const contexts = driver !== 'docker' ? contextFlags(ctx.produced?.contexts[arch] ?? []) : [];
   const network = resolveBuildNetwork(options.network, environment.builder, `project ${options.project}`);
+  const cache = cacheFlags(options.cache, options.naming, image.name, arch, driver, `project ${options.project}`);
   const argv = (noCache: boolean) =>
     buildArgs({
       ...(environment.builder && { builder: environment.builder.name }),
@@ -114,6 +116,8 @@ export function planImage(ctx: ProduceContext, image: { name: string; target?: s
       addHosts: services.addHosts,
       secrets: ctx.secrets.flags,
       buildContexts: contexts,
+      cacheFrom: cache.from,
+      cacheTo: cache.to,
       ...(layout && { outputs: [layoutOutput(layout)] }),
       metadataFile,
       load,

@@ -42,6 +42,7 @@ describe('normalizeBuildImageOptions', () => {
       stallTimeoutMs: 900_000,
       policy: { attempts: 3, baseDelayMs: 5_000, maxDelayMs: 120_000, rateLimitBaseDelayMs: 30_000 },
       emulatedConcurrency: 1,
+      cache: { registryCache: false, cacheMode: 'max', cacheFrom: [], cacheTo: [] },
       secrets: {},
       dryRun: false,
       logDir: '/ws/.nx-multiarch/logs',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { omitKeys, validate, withoutDefaults } from '../../config/validate';
 import { ConfigError } from '../../errors';
 import type { EnvFiles } from '../../env/workspace-env';
+import type { CacheSettings } from '../../image/cache';
 import { extraTagsSchema, type ImageNaming, splitTags } from '../../image/tag';
 import type { ServiceSpec } from '../../service/spec';
 import { ARCHES, type Arch, ownPlatforms, parsePlatforms } from '../../platform';
@@ -33,6 +34,10 @@ export const buildImageOptionsSchema = z
     maxRetryDelay: z.number().positive().default(120),
     rateLimitDelay: z.number().nonnegative().default(30),
     emulatedConcurrency: z.number().int().min(1).default(1),
+    registryCache: z.boolean().default(false),
+    cacheMode: z.enum(['min', 'max']).default('max'),
+    cacheFrom: z.array(z.string().min(1)).default([]),
+    cacheTo: z.array(z.string().min(1)).default([]),
     secrets: z.record(z.string(), z.string()).default({}),
     dryRun: z.boolean().default(false),
     logDir: z.string().optional(),
@@ -84,6 +89,10 @@ export const buildSettingsSchema = withoutDefaults(
     maxRetryDelay: true,
     rateLimitDelay: true,
     emulatedConcurrency: true,
+    registryCache: true,
+    cacheMode: true,
+    cacheFrom: true,
+    cacheTo: true,
   }),
 ).strict();
 
@@ -113,6 +122,7 @@ export interface NormalizedBuildImageOptions {
   policy: RetryPolicy;
   /** Builds for an emulated platform (QEMU) at once, across all tasks of the run. */
   emulatedConcurrency: number;
+  cache: CacheSettings;
   /** BuildKit secret id to `env:NAME` or `file:path`. */
   secrets: Record<string, string>;
   dryRun: boolean;
@@ -185,6 +195,7 @@ export function normalizeBuildImageOptions(
       rateLimitBaseDelayMs: o.rateLimitDelay * 1000,
     },
     emulatedConcurrency: o.emulatedConcurrency,
+    cache: { registryCache: o.registryCache, cacheMode: o.cacheMode, cacheFrom: o.cacheFrom, cacheTo: o.cacheTo },
     secrets: o.secrets,
     dryRun: o.dryRun,
     logDir: resolve(o.logDir ?? `${o.stateDir}/logs`),
