@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { forwardProxy, type ForwardProxy } from './proxy-server';
 import { getManifest, REGISTRY } from './registry';
@@ -136,6 +136,64 @@ describe("a proxy in the builder's path to the registry (a name that resolves to
     expect(run.output).toContain('env.http_proxy=http://***@127.0.0.1:');
     expect(filesContaining(join(root, '.nx-multiarch'), password)).toEqual([]);
     expect(filesContaining(join(root, 'dist'), password)).toEqual([]);
+  });
+});
+
+describe('a registry cache lets a new builder start warm (an ephemeral CI machine)', () => {
+  const prefix = `${PREFIX}-cache/`;
+  const ref = `${prefix}app:latest-arm64`;
+  // The slow step stands for a real compile under QEMU: what a warm cache saves.
+  const root = tempWorkspace(
+    { 'images/app/Dockerfile': 'FROM alpine:3.20\nRUN sleep 4 && uname -m > /arch\nRUN echo done > /done\n' },
+    {
+      imagePrefix: prefix,
+      registry: REGISTRY,
+      build: { registryCache: true },
+      builder: { driver: 'docker-container', name: 'e2e-cache' },
+    },
+  );
+  afterAll(() => docker(['buildx', 'rm', 'e2e-cache']));
+  const timed = () => {
+    const started = Date.now();
+    const run = nx(['run', 'app:build-image', '--platform=arm64'], root);
+    return { ...run, seconds: (Date.now() - started) / 1000 };
+  };
+  const fresh = () => {
+    // What a new CI machine has: no builder (so no BuildKit cache), no image, no record of an earlier build.
+    docker(['buildx', 'rm', 'e2e-cache']);
+    docker(['image', 'rm', '-f', `${REGISTRY}/${ref}`]);
+    rmSync(join(root, 'dist'), { recursive: true, force: true });
+  };
+
+  it('exports the cache to the registry, then imports it on a recreated builder: the slow RUN step CACHED', () => {
+    fresh();
+    const cold = timed();
+    expect({ status: cold.status, tail: tail(cold.output) }).toMatchObject({ status: 0 });
+    expect(cold.output).toContain(`--cache-to type=registry,ref=${REGISTRY}/${prefix}app:buildcache-arm64,mode=max`);
+    expect(cold.output).toMatch(/exporting cache to registry/);
+
+    fresh();
+    const warm = timed();
+    expect({ status: warm.status, tail: tail(warm.output) }).toMatchObject({ status: 0 });
+    expect(warm.output).toMatch(/builder e2e-cache \(docker-container, buildx [\d.]+\S*\): created/);
+    expect(warm.output).toMatch(/importing cache manifest from/);
+    expect(warm.output).toMatch(/#(\d+) \[2\/3\] RUN sleep 4 && uname -m > \/arch\n[^\n]*#\1 CACHED/);
+    // The time saved, for the closing note of the issue.
+    process.stdout.write(
+      `registry cache: cold ${cold.seconds.toFixed(1)} s, warm on a new builder ${warm.seconds.toFixed(1)} s\n`,
+    );
+    expect(runImage(`${REGISTRY}/${ref}`, 'arm64', ['cat', '/arch']).output).toContain('aarch64');
+  });
+
+  it('on the docker driver: imports it, exports inline instead, and says so once', () => {
+    const nxJson = JSON.parse(readFileSync(join(root, 'nx.json'), 'utf8'));
+    nxJson.plugins[0].options.builder = { driver: 'docker' };
+    writeFileSync(join(root, 'nx.json'), JSON.stringify(nxJson));
+    rmSync(join(root, 'dist'), { recursive: true, force: true });
+    const { status, output } = nx(['run', 'app:build-image', '--platform=arm64'], root);
+    expect({ status, tail: tail(output) }).toMatchObject({ status: 0 });
+    expect(output.match(/the docker driver cannot export type=registry/g)).toHaveLength(1);
+    expect(output).toContain('--cache-to type=inline');
   });
 });
 
