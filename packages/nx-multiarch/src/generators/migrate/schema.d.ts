@@ -1,0 +1,2 @@
+// Derived from the zod schema in options.ts; generator.spec.ts checks schema.json against it.
+export type { MigrateGeneratorSchema } from './options';
