@@ -21,17 +21,17 @@ const GITEA = {
 const options = { components: ['src/*'], imagePrefix: 'e2e-ctx/', build: { attempts: 3, retryDelay: 1 } };
 
 describe('a build.sh component whose Dockerfile copies from the repository root', () => {
-  it('without "context": fails at once, missing-file, not retried, with the remedy naming "context"', () => {
+  it('without "context": fails at once, context, not retried, with the remedy naming "context"', () => {
     const root = tempWorkspace(GITEA, options);
     const started = Date.now();
     const { status, output } = nx(['run', 'gitea:build-image', '--platform=arm64'], root);
     expect(status).not.toBe(0);
-    expect(output).toMatch(/✖ gitea linux\/arm64 FAILED in [\d.]+ s at .*: missing-file \(permanent\)/);
+    expect(output).toMatch(/✖ gitea linux\/arm64 FAILED in [\d.]+ s at .*: context \(permanent\)/);
     expect(output).toContain('unless multiarch.json sets "context"');
     expect(output).not.toContain('--no-cache');
     const failures = readFileSync(join(root, '.nx-multiarch/failures.jsonl'), 'utf8').trim().split('\n');
     expect(failures.map((line) => JSON.parse(line))).toEqual([
-      expect.objectContaining({ operation: 'build', kind: 'missing-file', class: 'permanent', attempt: 1 }),
+      expect.objectContaining({ operation: 'build', kind: 'context', class: 'permanent', attempt: 1 }),
     ]);
     expect(Date.now() - started).toBeLessThan(120_000);
   });

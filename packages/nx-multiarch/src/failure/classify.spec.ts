@@ -35,10 +35,10 @@ describe('classifyFailure on captured and logged error texts', () => {
     ['buildkit-not-found.txt', build, { class: 'permanent', kind: 'not-found' }],
     ['buildkit-no-match-for-platform.txt', build, { class: 'permanent', kind: 'no-matching-platform' }],
     // COPY sources missing from the context, docker driver (BuildKit 0.8) and container builder (0.32)
-    ['buildkit-0.8-docker-copy-missing-dir.txt', build, { class: 'permanent', kind: 'missing-file' }],
-    ['buildkit-0.8-docker-copy-missing-file.txt', build, { class: 'permanent', kind: 'missing-file' }],
-    ['buildkit-0.32-container-copy-missing-dir.txt', build, { class: 'permanent', kind: 'missing-file' }],
-    ['buildkit-0.32-container-copy-missing-file.txt', build, { class: 'permanent', kind: 'missing-file' }],
+    ['buildkit-0.8-docker-copy-missing-dir.txt', build, { class: 'permanent', kind: 'context' }],
+    ['buildkit-0.8-docker-copy-missing-file.txt', build, { class: 'permanent', kind: 'context' }],
+    ['buildkit-0.32-container-copy-missing-dir.txt', build, { class: 'permanent', kind: 'context' }],
+    ['buildkit-0.32-container-copy-missing-file.txt', build, { class: 'permanent', kind: 'context' }],
     // D1, dockerd
     ['dockerd-pull-dns-no-such-host.txt', pull, { class: 'transient', kind: 'dns', host: 'nonexistent.invalid' }],
     ['dockerd-pull-eof.txt', pull, { class: 'transient', kind: 'eof' }],
@@ -446,7 +446,7 @@ describe('classifyFailure: poisoned cache', () => {
     'failed to compute cache key: "/app/build/app.bin" not found: not found',
     '#11 ERROR: failed to calculate checksum of ref myqy::i8w3: "/doc/hello.cpp": not found',
   ])('a COPY source missing from the context is permanent: %s', (output) => {
-    expect(classifyFailure(output, build)).toEqual({ class: 'permanent', kind: 'missing-file', evidence: output });
+    expect(classifyFailure(output, build)).toEqual({ class: 'permanent', kind: 'context', evidence: output });
   });
 });
 

@@ -20,7 +20,7 @@ export type FailureKind =
   | 'unauthorized'
   | 'no-matching-platform'
   | 'invalid-reference'
-  | 'missing-file'
+  | 'context'
   | 'dockerfile'
   | 'tls-config'
   | 'run-step'
@@ -117,7 +117,7 @@ const RULES: readonly Rule[] = [
   // A COPY source missing from the context is reported as a cache-key failure too, but naming the path
   // (BuildKit 0.8, Engine 20.10's, says "failed to walk <dir>: lstat <dir>: no such file or directory").
   permanent(
-    'missing-file',
+    'context',
     /(?:failed to compute cache key|failed to calculate checksum of ref)\b.*(?:"[^"]*":? not found|failed to walk \S+: lstat \S+: no such file or directory)/i,
   ),
   // Before the permanent rules: these texts end in "not found" / "does not exist" too.

@@ -20,7 +20,7 @@ const EVERY_KIND = Object.keys({
   unauthorized: true,
   'no-matching-platform': true,
   'invalid-reference': true,
-  'missing-file': true,
+  context: true,
   dockerfile: true,
   'tls-config': true,
   'run-step': true,
@@ -87,7 +87,7 @@ describe('remedyFor: every kind', () => {
     ['unauthorized', `docker login ${PRIVATE}`],
     ['no-matching-platform', 'docker buildx imagetools inspect <base image>'],
     ['invalid-reference', '.env / .env.example'],
-    ['missing-file', '.dockerignore'],
+    ['context', '.dockerignore'],
     // Neither knows the file: the error message itself names it.
     ['dockerfile', 'nx run api:build-image --dryRun'],
     ['tls-config', 'daemon.json insecure-registries'],

@@ -93,7 +93,7 @@ const REMEDIES: Record<FailureKind, Rule> = {
     check:
       'check the ARGs FROM uses in .env / .env.example (dry run: --dryRun prints the argv); for COPY --from=<image:${VAR}>, add a stage FROM it and copy from the stage',
   }),
-  'missing-file': () => ({
+  context: () => ({
     cause: 'a COPY/ADD source is not in the build context (not retried: no retry can add it)',
     check:
       'the path is relative to the context, the component directory unless multiarch.json sets "context"; check the file exists there and .dockerignore does not exclude it',

@@ -32,7 +32,7 @@ describe('migratedPluginOptions', () => {
       {
         options: { ...WANTED, context: 'src' },
         notes: [
-          'nx.json sets context to "src"; kept it, but build.sh built every component from the repository root ("."), so a Dockerfile that copies from outside it fails (missing-file)',
+          'nx.json sets context to "src"; kept it, but build.sh built every component from the repository root ("."), so a Dockerfile that copies from outside it fails (context)',
         ],
       },
     ],

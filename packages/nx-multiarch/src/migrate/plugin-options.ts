@@ -37,7 +37,7 @@ export function migratedPluginOptions(
   }
   if (options.context !== wanted.context) {
     notes.push(
-      `nx.json sets context to ${JSON.stringify(options.context)}; kept it, but build.sh built every component from the repository root ("${wanted.context}"), so a Dockerfile that copies from outside it fails (missing-file)`,
+      `nx.json sets context to ${JSON.stringify(options.context)}; kept it, but build.sh built every component from the repository root ("${wanted.context}"), so a Dockerfile that copies from outside it fails (context)`,
     );
   }
   return { options, notes };
