@@ -4,5 +4,6 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.e2e.ts'],
   globalSetup: '<rootDir>/src/global-setup.ts',
-  testTimeout: 600_000,
+  // Not `testTimeout`: jest ignores it in a project of the root's "projects" list (see src/jest-setup.ts).
+  setupFilesAfterEnv: ['<rootDir>/src/jest-setup.ts'],
 };

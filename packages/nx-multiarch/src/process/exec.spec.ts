@@ -122,4 +122,23 @@ describe('run: process groups', () => {
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(error).toMatchObject({ timedOut: true, stalled: false, reason: 'timed out after 0.3 s' });
   });
+
+  it('passes a signal to this process on to every child but those kept on signal (a cleanup it started)', async () => {
+    // The signal is emitted, not sent; process/exec.ts raises it again on this process after passing it on: not here.
+    const kill = process.kill.bind(process);
+    const spy = jest
+      .spyOn(process, 'kill')
+      .mockImplementation((pid: number, signal?: string | number) => pid === process.pid || kill(pid, signal));
+    try {
+      const stopped = run('sleep', ['30'], { timeoutMs: 60_000 }).catch((e: unknown) => e);
+      const kept = run('sh', ['-c', 'sleep 0.3; echo done'], { timeoutMs: 60_000, keepOnSignal: true });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      process.emit('SIGHUP', 'SIGHUP');
+      expect(await stopped).toBeInstanceOf(CommandError);
+      expect(await kept).toMatchObject({ exitCode: 0, stdout: 'done' });
+      expect(spy).toHaveBeenCalledWith(process.pid, 'SIGHUP');
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });

@@ -27,7 +27,7 @@ const SPEC: ServiceSpec = {
 };
 
 const tick = (ms = 10) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until(condition: () => boolean, what: string, ms = 5_000): Promise<void> {
+async function until(condition: () => boolean, what: string, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -42,11 +42,18 @@ function fakeDaemon() {
   const removals: Outcome[] = [];
   let holdRun: (() => void) | undefined;
   const runHeld = { value: false };
+  let holdImage: (() => void) | undefined;
+  const imageHeld = { value: '' };
   const fail = (message: string) => Promise.reject(new Error(message));
   const docker = jest.fn(async (args: string[], options: RunOptions) => {
     calls.push({ args, options });
     const [command, sub] = args;
-    if (command === 'image') return { stdout: JSON.stringify([{ Id: 'sha256:1', Os: 'linux', Architecture: arch() }]) };
+    if (command === 'image') {
+      if (imageHeld.value && args[2].startsWith(imageHeld.value)) {
+        await new Promise<void>((resolve) => (holdImage = resolve));
+      }
+      return { stdout: JSON.stringify([{ Id: 'sha256:1', Os: 'linux', Architecture: arch() }]) };
+    }
     if (command === 'ps') return { stdout: [...containers].map(([name, pid]) => `${name}\t${pid}`).join('\n') };
     if (command === 'run') {
       const name = args[args.indexOf('--name') + 1];
@@ -69,15 +76,28 @@ function fakeDaemon() {
     if (command === 'logs') return { stdout: '', all: '' };
     return fail(`unexpected docker ${args.join(' ')}`);
   });
-  return { containers, calls, removals, docker, runHeld, releaseRun: () => holdRun?.() };
+  return {
+    containers,
+    calls,
+    removals,
+    docker,
+    runHeld,
+    releaseRun: () => holdRun?.(),
+    imageHeld,
+    releaseImage: () => holdImage?.(),
+  };
 }
 
 const arch = () => (process.arch === 'arm64' ? 'arm64' : 'amd64');
+
+// Real timers (the retry and poll intervals): seconds on a busy machine, more than jest's default 5 s per test.
+jest.setTimeout(30_000);
 
 describe('build-time services: an interrupt', () => {
   let lifecycle: Lifecycle;
   let daemon: ReturnType<typeof fakeDaemon>;
   let kill: jest.SpyInstance;
+  let exit: jest.SpyInstance;
   let before: Record<string, Function[]>;
   const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -93,6 +113,8 @@ describe('build-time services: an interrupt', () => {
     });
     lifecycle = jest.requireActual('./lifecycle');
     kill = jest.spyOn(process, 'kill').mockImplementation(() => true);
+    // The signal was not sent, so the process is still alive after it: the handler then exits, as asked.
+    exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as () => never);
     before = Object.fromEntries(SIGNALS.map((s) => [s, process.listeners(s)]));
   });
 
@@ -103,6 +125,8 @@ describe('build-time services: an interrupt', () => {
       }
     }
     kill.mockRestore();
+    exit.mockRestore();
+    process.exitCode = undefined;
   });
 
   /** What the process does on `signal`: the handlers startServices installed (never a real signal). */
@@ -130,10 +154,11 @@ describe('build-time services: an interrupt', () => {
     for (const call of removals()) expect(call.options.keepOnSignal).toBe(true);
     expect(diedOf('SIGTERM')).toBe(false);
     expect(process.exitCode).toBe(130);
+    await until(() => exit.mock.calls.length > 0, 'process.exit');
+    expect(exit).toHaveBeenCalledWith(130);
     // The run never went on to build, nor returned to let Nx end the process first.
     await tick(50);
     expect(settled).toBe(false);
-    process.exitCode = undefined;
   });
 
   it('waits for a docker run in flight, and removes the container it creates', async () => {
@@ -148,7 +173,28 @@ describe('build-time services: an interrupt', () => {
     await until(() => diedOf('SIGINT'), 'the process to die of SIGINT');
 
     expect(daemon.containers.size).toBe(0);
-    process.exitCode = undefined;
+  });
+
+  it('starts no further service once interrupted', async () => {
+    (jest.requireMock('../network/probe') as { httpProbe: jest.Mock }).httpProbe.mockResolvedValue({
+      ok: true,
+      ms: 1,
+      status: 200,
+    });
+    daemon.imageHeld.value = 'e2e-svc/cache:';
+    const cache: ServiceSpec = { ...SPEC, project: 'cache', repository: 'e2e-svc/cache', hostname: 'cache' };
+    void lifecycle.startServices('app', [SPEC, cache], 'amd64');
+    await until(
+      () => daemon.calls.some((c) => c.args[0] === 'image' && c.args[2].startsWith('e2e-svc/cache:')),
+      'cache',
+    );
+
+    interrupt('SIGINT');
+    daemon.releaseImage();
+    await until(() => diedOf('SIGINT'), 'the process to die of SIGINT');
+    await tick(50);
+    expect(daemon.calls.filter((c) => c.args[0] === 'run')).toHaveLength(1);
+    expect(daemon.containers.size).toBe(0);
   });
 
   it('stopServices during the cleanup waits for it instead of letting the executor return', async () => {
@@ -168,7 +214,6 @@ describe('build-time services: an interrupt', () => {
     await tick(50);
     expect(returned).toBe(false);
     expect(daemon.containers.size).toBe(0);
-    process.exitCode = undefined;
   });
 
   it('removes only the containers this process started, and gives up at the deadline saying what is left', async () => {

@@ -78,6 +78,7 @@ export async function removeOwnContainers(deadlineMs = STOP_DEADLINE_MS): Promis
   clearTimeout(timer);
   let left = [...live];
   for (;;) {
+    let removed = false;
     try {
       const { stdout } = await docker(ownedContainersArgs(hostname()), { timeoutMs: remaining(), keepOnSignal: true });
       left = parseOwnedContainers(stdout)
@@ -88,11 +89,12 @@ export async function removeOwnContainers(deadlineMs = STOP_DEADLINE_MS): Promis
         return [];
       }
       await docker(removeContainersArgs(left), { timeoutMs: remaining(), keepOnSignal: true });
+      removed = true;
     } catch {
       // Killed, timed out, or a removal already in progress: look again.
     }
     if (Date.now() >= deadline) return left;
-    await delay(STOP_RETRY_MS);
+    if (!removed) await delay(STOP_RETRY_MS);
   }
 }
 
@@ -115,6 +117,8 @@ function installSignalHandlers(): void {
         process.exitCode = codes[signal];
         for (const [name, handler] of handlers) process.removeListener(name, handler);
         process.kill(process.pid, signal);
+        // Still alive after the listeners the signal still has ran (they run first): end as asked anyway.
+        setImmediate(() => process.exit(codes[signal]));
       });
     });
   }
@@ -188,6 +192,8 @@ async function startOne(consumer: string, spec: ServiceSpec, buildArch: Arch, ru
     [LABEL_OWNER_HOST]: hostname(),
     [LABEL_OWNER_PID]: String(process.pid),
   };
+  // Interrupted: start nothing more (the cleanup only waits for the `docker run`s already in flight).
+  await untilStopped();
   live.add(container);
   logger.info(`nx-multiarch: starting ${what} as ${container}`);
   const run = docker(runServiceArgs({ name: container, image, arch, labels }), { timeoutMs: DOCKER_TIMEOUT_MS });
