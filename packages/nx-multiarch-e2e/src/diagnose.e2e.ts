@@ -74,8 +74,9 @@ describe('diagnose', () => {
       );
       expect(output).toMatch(/ok +mirror:http:\/\/127\.0\.0\.1:5000/);
       expect(output).not.toContain('s3cret');
-      // Nx start-up included; the probes themselves run side by side, each bounded by 3 s.
-      expect(elapsed).toBeLessThan(15_000);
+      // The probes run side by side, each bounded by 3 s (the "timed out after 3 s" lines above); the bound here only
+      // catches a probe without a timeout, with room for Nx's start-up on a busy 2-core machine.
+      expect(elapsed).toBeLessThan(60_000);
     });
   });
 });

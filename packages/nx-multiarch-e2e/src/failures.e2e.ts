@@ -31,7 +31,7 @@ describe('failures fail the task', () => {
     expect(status).not.toBe(0);
     expect(output).toMatch(/alpine:0\.0-missing/);
     expect(output).toMatch(/registry-1\.docker\.io.*(no such host|i\/o timeout|connection refused)/);
-    expect(Date.now() - started).toBeLessThan(120_000);
+    expect(Date.now() - started).toBeLessThan(300_000);
   });
 
   it('a build that outlives its timeout is killed and fails, after the attempts it was given', () => {
@@ -45,8 +45,11 @@ describe('failures fail the task', () => {
       root,
     );
     expect(status).not.toBe(0);
-    expect(output).toMatch(/✖ slow linux\/amd64 FAILED after 2 attempts in [\d.]+ s: timeout \(transient\)/);
-    expect(Date.now() - started).toBeLessThan(60_000);
+    const failed = /✖ slow linux\/amd64 FAILED after 2 attempts in ([\d.]+) s: timeout \(transient\)/.exec(output);
+    expect(failed).not.toBeNull();
+    // Two 5 s attempts, their kill grace and a 0.1 s wait, as the product measured them; nx start-up aside.
+    expect(Number(failed?.[1])).toBeLessThan(30);
+    expect(Date.now() - started).toBeLessThan(300_000);
   });
 
   it('an upstream image without arm64 is caught: Engine 20.10 `pull --platform` silently hands out amd64', () => {

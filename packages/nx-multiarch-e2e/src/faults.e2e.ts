@@ -66,7 +66,8 @@ describe('fault matrix: the network (a base image on a loopback registry that mi
       const result = summary(run.output, ref);
       expect(result).toMatchObject({ status: 'FAILED', attempts: 2 });
       expect(result.seconds).toBeGreaterThanOrEqual(4);
-      expect(result.seconds).toBeLessThan(9);
+      // A killed pull may take its kill grace (5 s) on a busy machine.
+      expect(result.seconds).toBeLessThan(16);
       expect(kinds(root)).toEqual(['transient/timeout', 'transient/timeout']);
       expect(failureLines(root).every((line) => line.timedOut)).toBe(true);
       return { outcome: `failed: transient timeout x2 in ${result.seconds} s`, lost };

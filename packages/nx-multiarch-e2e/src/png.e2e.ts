@@ -277,7 +277,8 @@ describe('colorRegions', () => {
     const timed = <T>(run: () => T): T => {
       const started = Date.now();
       const result = run();
-      expect(Date.now() - started).toBeLessThan(1_000);
+      // Linear, not quadratic: a quadratic pass over 1.4 M pixels takes minutes; 5 s leaves room for a busy machine.
+      expect(Date.now() - started).toBeLessThan(5_000);
       return result;
     };
     expect(timed(() => colorRegions(full, RED))).toEqual([

@@ -80,8 +80,9 @@ describe('prefetch against fault servers on loopback', () => {
     expect(output).toContain(`attempt 1/3 failed (permanent, ${kind}: `);
     expect(output).toContain('not retrying: another attempt cannot fix this');
     const result = outcome(output, ref, 'linux/arm64');
+    // One attempt and no wait (no retryInMs in the log below); the bound leaves room for a busy machine.
     expect(result).toMatchObject({ status: 'FAILED', attempts: 1 });
-    expect(result.seconds).toBeLessThan(1);
+    expect(result.seconds).toBeLessThan(5);
     expect(output).toContain(text);
     expect(output).toContain('needed by app');
     expect(missing.manifestRequests).toHaveLength(2);
@@ -100,7 +101,7 @@ describe('prefetch against fault servers on loopback', () => {
     expect(result).toMatchObject({ status: 'FAILED', attempts: 3 });
     // Waits of 0.1-0.2 s then 0.2-0.4 s (0.2 s doubled, equal jitter): at least 0.3 s, and no fourth attempt.
     expect(result.seconds).toBeGreaterThanOrEqual(0.3);
-    expect(result.seconds).toBeLessThan(3);
+    expect(result.seconds).toBeLessThan(10);
     expect(down.manifestRequests).toHaveLength(6);
     const log = failureLog(root);
     expect(log.map((r) => r.retryInMs !== undefined)).toEqual([true, true, false]);
@@ -120,7 +121,8 @@ describe('prefetch against fault servers on loopback', () => {
     expect(result).toMatchObject({ status: 'FAILED', attempts: 2 });
     // Two 2 s attempts and one wait of 0.1-0.2 s; a pull without a timeout would still be waiting.
     expect(result.seconds).toBeGreaterThanOrEqual(4);
-    expect(result.seconds).toBeLessThan(9);
+    // A killed pull may take its kill grace (5 s) on a busy machine.
+    expect(result.seconds).toBeLessThan(16);
     expect(failureLog(root)[0]).toMatchObject({ timedOut: true, kind: 'timeout' });
   });
 
