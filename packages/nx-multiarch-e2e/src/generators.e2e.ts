@@ -82,3 +82,27 @@ describe('generators, as a user runs them in a new workspace', () => {
     ).toBe('base for arm64\napp for arm64');
   });
 });
+
+describe("a new user's first five minutes on the default driver (docker-container)", () => {
+  const root = brandNewWorkspace();
+  const prefix = `gencb${Date.now().toString(36)}/`;
+  afterAll(() => exec('docker', ['buildx', 'rm', 'e2e-gen'], root));
+
+  it('init, component base, component app --from=base, then run-many -t build-image --platform=arm64', () => {
+    expect(generate(['nx-multiarch:init', `--imagePrefix=${prefix}`], root).status).toBe(0);
+    const nxJson = JSON.parse(readFileSync(join(root, 'nx.json'), 'utf8'));
+    expect(nxJson.plugins[0].options.builder).toEqual({ driver: 'docker-container' });
+    // A builder of its own, so the other suites' builders are left alone.
+    nxJson.plugins[0].options.builder.name = 'e2e-gen';
+    writeFileSync(join(root, 'nx.json'), JSON.stringify(nxJson));
+    expect(generate(['nx-multiarch:component', 'base'], root).status).toBe(0);
+    expect(generate(['nx-multiarch:component', 'app', '--from=base'], root).status).toBe(0);
+    const { status, output } = nx(['run-many', '-t', 'build-image', '--platform=arm64'], root);
+    expect({ status, tail: output.split('\n').slice(-20).join('\n') }).toMatchObject({ status: 0 });
+    // app is FROM base's image of this run, handed over by the builder as a named context, not looked up anywhere.
+    expect(output).toContain(`--build-context ${prefix}base:latest-arm64=oci-layout://`);
+    expect(
+      runImage(`${prefix}app:latest-arm64`, 'arm64', ['cat', '/etc/base-release', '/etc/app-release']).output.trim(),
+    ).toBe('base for arm64\napp for arm64');
+  });
+});

@@ -1,12 +1,19 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { labEnv } from './lab';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
-/** A workspace where global-setup npm-installed the packed plugin, nx and @nx/devkit. */
-export const INSTALLED_PLUGIN_WORKSPACE = join(tmpdir(), 'nx-multiarch-e2e-installed');
+/**
+ * A workspace where global-setup npm-installed the packed plugin, nx and @nx/devkit: one per checkout, so the suite
+ * of another checkout (a clean clone beside a working copy) does not replace it under this one.
+ */
+export const INSTALLED_PLUGIN_WORKSPACE = join(
+  tmpdir(),
+  `nx-multiarch-e2e-installed-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 8)}`,
+);
 
 export interface CommandOutput {
   status: number | null;
