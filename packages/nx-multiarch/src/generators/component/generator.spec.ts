@@ -1,21 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import {
-  type CreateDependenciesContext,
-  type CreateNodesContextV2,
-  logger,
-  type ProjectConfiguration,
-  readNxJson,
-  type Tree,
-} from '@nx/devkit';
+import { type CreateDependenciesContext, logger, readNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { componentConfigSchema } from '../../component/config';
 import { ConfigError } from '../../errors';
 import { createDependencies } from '../../plugin/create-dependencies';
-import { createNodes, inComponents } from '../../plugin/create-nodes';
+import { inComponents } from '../../plugin/create-nodes';
 import { normalizePluginOptions, type PluginOptions } from '../../plugin/options';
 import { describeSchemaDrift } from '../../../test/schema-drift';
+import { inferredProjects, writeToDisk } from '../../../test/tree-projects';
 import initGenerator from '../init/generator';
 import type { InitGeneratorSchema } from '../init/options';
 import componentGenerator from './generator';
@@ -508,19 +499,6 @@ describe('component generator', () => {
 });
 
 describe('generated components are picked up by the plugin', () => {
-  /** The tree's files on disk, as Nx writes them when the generator finishes. */
-  function writeToDisk(tree: Tree): string {
-    const root = mkdtempSync(join(tmpdir(), 'component-gen-'));
-    for (const change of tree.listChanges()) {
-      if (change.type === 'DELETE' || !change.content) continue;
-      mkdirSync(dirname(join(root, change.path)), { recursive: true });
-      writeFileSync(join(root, change.path), change.content);
-    }
-    return root;
-  }
-
-  const PLUGIN_FILES = ['nx.json', 'Dockerfile', 'Dockerfile.tpl', 'multiarch.json'];
-
   let tree: Tree;
   let workspaceRoot: string;
   let options: PluginOptions;
@@ -536,27 +514,12 @@ describe('generated components are picked up by the plugin', () => {
       'images/portal/multiarch.json',
       JSON.stringify({ ...JSON.parse(read(tree, 'images/portal/multiarch.json')), ...snippet }),
     );
-    workspaceRoot = writeToDisk(tree);
+    workspaceRoot = writeToDisk(tree, 'component-gen-');
     const entry = readNxJson(tree)?.plugins?.find((p) => typeof p === 'object' && p.plugin === 'nx-multiarch');
     options = (entry as { options: PluginOptions }).options;
   });
 
-  async function projects(): Promise<Record<string, ProjectConfiguration>> {
-    const [, infer] = createNodes;
-    const files = tree
-      .listChanges()
-      .map((c) => c.path)
-      .filter((path) => PLUGIN_FILES.includes(basename(path)));
-    const context: CreateNodesContextV2 = { workspaceRoot, nxJsonConfiguration: readNxJson(tree) ?? {} };
-    const results = await infer(files, options, context);
-    const byName: Record<string, ProjectConfiguration> = {};
-    for (const [, result] of results) {
-      for (const [root, project] of Object.entries(result.projects ?? {})) {
-        byName[project.name as string] = { ...project, root };
-      }
-    }
-    return byName;
-  }
+  const projects = () => inferredProjects(tree, workspaceRoot, options);
 
   it('as projects named after them, with a build-image target', async () => {
     const found = await projects();

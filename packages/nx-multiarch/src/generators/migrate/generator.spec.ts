@@ -1,9 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
 import {
   type CreateDependenciesContext,
-  type CreateNodesContextV2,
   logger,
   type ProjectConfiguration,
   readNxJson,
@@ -13,9 +9,9 @@ import {
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { ConfigError } from '../../errors';
 import { createDependencies } from '../../plugin/create-dependencies';
-import { createNodes } from '../../plugin/create-nodes';
 import type { PluginOptions } from '../../plugin/options';
 import { describeSchemaDrift } from '../../../test/schema-drift';
+import { inferredProjects, writeToDisk } from '../../../test/tree-projects';
 import initGenerator from '../init/generator';
 import migrateGenerator from './generator';
 import { type MigrateGeneratorSchema, migrateOptionsSchema } from './options';
@@ -399,19 +395,6 @@ describe('migrate generator', () => {
 });
 
 describe('a migrated platform is picked up by the plugin', () => {
-  /** The tree's files on disk, as Nx writes them when the generator finishes. */
-  function writeToDisk(tree: Tree): string {
-    const root = mkdtempSync(join(tmpdir(), 'migrate-gen-'));
-    for (const change of tree.listChanges()) {
-      if (change.type === 'DELETE' || !change.content) continue;
-      mkdirSync(dirname(join(root, change.path)), { recursive: true });
-      writeFileSync(join(root, change.path), change.content);
-    }
-    return root;
-  }
-
-  const PLUGIN_FILES = ['nx.json', 'Dockerfile', 'Dockerfile.tpl', 'multiarch.json'];
-
   let tree: Tree;
   let workspaceRoot: string;
   let options: PluginOptions;
@@ -427,20 +410,9 @@ describe('a migrated platform is picked up by the plugin', () => {
     } finally {
       for (const spy of quiet) spy.mockRestore();
     }
-    workspaceRoot = writeToDisk(tree);
+    workspaceRoot = writeToDisk(tree, 'migrate-gen-');
     options = ENTRY.options;
-    const [, infer] = createNodes;
-    const files = tree
-      .listChanges()
-      .map((c) => c.path)
-      .filter((path) => PLUGIN_FILES.includes(basename(path)));
-    const context: CreateNodesContextV2 = { workspaceRoot, nxJsonConfiguration: readNxJson(tree) ?? {} };
-    found = {};
-    for (const [, result] of await infer(files, options, context)) {
-      for (const [root, project] of Object.entries(result.projects ?? {})) {
-        found[project.name as string] = { ...project, root };
-      }
-    }
+    found = await inferredProjects(tree, workspaceRoot, options);
   });
 
   it('as one project per component, with its phase, built from the repository root', () => {
