@@ -1,5 +1,5 @@
 module.exports = {
-  ...require('./jest/preset'),
+  ...require('./jest/preset.js'),
   displayName: 'tools',
   rootDir: __dirname,
   testMatch: ['<rootDir>/**/*.spec.ts'],

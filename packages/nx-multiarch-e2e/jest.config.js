@@ -1,5 +1,5 @@
 module.exports = {
-  ...require('../../tools/jest/preset'),
+  ...require('../../tools/jest/preset.js'),
   displayName: 'e2e',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.e2e.ts'],

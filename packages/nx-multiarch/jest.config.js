@@ -1,5 +1,5 @@
 module.exports = {
-  ...require('../../tools/jest/preset'),
+  ...require('../../tools/jest/preset.js'),
   displayName: 'unit',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.spec.ts'],

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import globalSetup from '../../packages/nx-multiarch-e2e/src/global-setup';
 import { tempWorkspace } from '../../packages/nx-multiarch-e2e/src/workspace';
-import type { PluginOptions } from '../../packages/nx-multiarch/src/plugin/options';
+import type { PluginOptions } from '../../packages/nx-multiarch/src/core/options/plugin';
 import { benchBuilds } from './builds';
 import {
   type BenchResults,

@@ -1,4 +1,4 @@
-import type { Cell, RunRecord, RunTask } from '../../packages/nx-multiarch/src/run/assemble';
+import type { Cell, RunRecord, RunTask } from '../../packages/nx-multiarch/src/ops/report/assemble';
 import { levelsCriticalWork, nxCriticalWork, sequentialWork } from './overhead';
 import type { Span } from './progress';
 

@@ -6,19 +6,19 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readComponent } from '../../packages/nx-multiarch/src/component/component';
-import { pullImageArgs } from '../../packages/nx-multiarch/src/docker/image';
-import { normalizePluginOptions, type PluginOptions } from '../../packages/nx-multiarch/src/plugin/options';
-import { nativeArch } from '../../packages/nx-multiarch/src/platform';
+import { readComponent } from '../../packages/nx-multiarch/src/core/component/component';
+import { pullImageArgs } from '../../packages/nx-multiarch/src/cli/docker/image';
+import { normalizePluginOptions, type PluginOptions } from '../../packages/nx-multiarch/src/core/options/plugin';
+import { nativeArch } from '../../packages/nx-multiarch/src/core/platform';
 import {
   prefetchItems,
   type PrefetchOutcome,
   type PrefetchSettings,
-} from '../../packages/nx-multiarch/src/prefetch/fetch';
-import type { PrefetchPlan } from '../../packages/nx-multiarch/src/prefetch/plan';
-import { recordKey } from '../../packages/nx-multiarch/src/prefetch/record';
-import { planWorkspacePrefetch } from '../../packages/nx-multiarch/src/prefetch/workspace';
-import { DEFAULT_RETRY_POLICY } from '../../packages/nx-multiarch/src/retry/policy';
+} from '../../packages/nx-multiarch/src/ops/prefetch/fetch';
+import type { PrefetchPlan } from '../../packages/nx-multiarch/src/ops/prefetch/plan';
+import { recordKey } from '../../packages/nx-multiarch/src/ops/prefetch/record';
+import { planWorkspacePrefetch } from '../../packages/nx-multiarch/src/nx/executors/prefetch/workspace';
+import { DEFAULT_RETRY_POLICY } from '../../packages/nx-multiarch/src/infra/retry/policy';
 
 const REPO = resolve(__dirname, '../..');
 

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import {
   loadConfigurationInput,
   renderConfigurationReference,
-} from '../../packages/nx-multiarch/src/docs/configuration';
+} from '../../packages/nx-multiarch/src/core/options/reference';
 
 const REPO = resolve(__dirname, '../..');
 const OUTPUT = 'docs/configuration.md';

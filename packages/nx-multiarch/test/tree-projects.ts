@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { type CreateNodesContextV2, type ProjectConfiguration, readNxJson, type Tree } from '@nx/devkit';
-import { createNodes } from '../src/plugin/create-nodes';
-import type { PluginOptions } from '../src/plugin/options';
+import { createNodes } from '../src/nx/plugin/create-nodes';
+import type { PluginOptions } from '../src/core/options/plugin';
 
 const PLUGIN_FILES = ['nx.json', 'Dockerfile', 'Dockerfile.tpl', 'multiarch.json'];
 

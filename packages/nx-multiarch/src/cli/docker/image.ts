@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { PluginError, VerificationError } from '../../core/failure/errors';
+import { type Arch, ociPlatform } from '../../core/platform';
+
+export function inspectImageArgs(ref: string): string[] {
+  return ['image', 'inspect', ref];
+}
+
+export function pullImageArgs(ref: string, arch: Arch): string[] {
+  return ['pull', '--platform', ociPlatform(arch), ref];
+}
+
+export function pushImageArgs(ref: string): string[] {
+  return ['push', ref];
+}
+
+export function tagImageArgs(source: string, target: string): string[] {
+  return ['tag', source, target];
+}
+
+const inspectSchema = z
+  .array(
+    z
+      .object({
+        Id: z.string(),
+        RepoTags: z.array(z.string()).nullable().optional(),
+        RepoDigests: z.array(z.string()).nullable().optional(),
+        Os: z.string(),
+        Architecture: z.string(),
+        Variant: z.string().optional(),
+      })
+      .passthrough(),
+  )
+  .min(1);
+
+export interface LocalImage {
+  id: string;
+  os: string;
+  architecture: string;
+  variant?: string;
+  repoTags: string[];
+  repoDigests: string[];
+}
+
+/** Parses `docker image inspect <ref>` output (a JSON array with one entry per reference). */
+export function parseImageInspect(stdout: string): LocalImage {
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout);
+  } catch (error) {
+    throw new PluginError(`docker image inspect printed something that is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = inspectSchema.safeParse(json);
+  if (!parsed.success) throw new PluginError(`unexpected docker image inspect output: ${parsed.error.message}`);
+  const [image] = parsed.data;
+  return {
+    id: image.Id,
+    os: image.Os,
+    architecture: image.Architecture,
+    ...(image.Variant && { variant: image.Variant }),
+    repoTags: image.RepoTags ?? [],
+    repoDigests: image.RepoDigests ?? [],
+  };
+}
+
+/** Fails when the image is not for the platform it was built or pulled for. */
+export function verifyImagePlatform(image: LocalImage, ref: string, arch: Arch): void {
+  if (image.os !== 'linux' || image.architecture !== arch) {
+    throw new VerificationError(
+      `${ref} is ${image.os}/${image.architecture} but ${ociPlatform(arch)} was requested; ` +
+        `check that QEMU is registered for ${arch} (the diagnose target: nx run <workspace>:diagnose) and that the base image has ${arch}`,
+    );
+  }
+}

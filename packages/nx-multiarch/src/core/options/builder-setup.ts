@@ -1,0 +1,109 @@
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import type { ExtraRegistry } from '../buildkit/config';
+import type { BuilderNode } from '../../cli/buildx/builder';
+import type { BuilderRequest } from '../../ops/setup/spec';
+import { validate } from './validate';
+import { daemonConfigSearch, type DaemonConfigSearch } from '../docker-config/daemon';
+import { ConfigError } from '../failure/errors';
+import { ociPlatform, parsePlatforms } from '../platform';
+import { DEFAULT_STATE_DIR } from '../../infra/state/builder-state';
+
+const registrySchema = z
+  .object({
+    mirrors: z.array(z.string()).optional(),
+    http: z.boolean().optional(),
+    insecure: z.boolean().optional(),
+    ca: z.array(z.string()).optional(),
+    keypair: z.array(z.object({ key: z.string(), cert: z.string() }).strict()).optional(),
+  })
+  .strict();
+
+// The one source of the executor's options; schema.json is checked against it by a spec.
+export const builderSetupOptionsSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'letters, digits and _ . - (buildx builder name)')
+      .optional(),
+    driver: z.enum(['docker', 'docker-container', 'remote']).default('docker-container'),
+    endpoint: z.string().optional(),
+    platforms: z.array(z.string()).default([]),
+    nodes: z
+      .array(z.object({ name: z.string(), endpoint: z.string(), platforms: z.array(z.string()).min(1) }).strict())
+      .default([]),
+    image: z.string().optional(),
+    daemonConfig: z.string().optional(),
+    registries: z.record(z.string(), registrySchema).default({}),
+    certsDir: z.string().default('/etc/docker/certs.d'),
+    bootstrap: z.boolean().default(true),
+    dryRun: z.boolean().default(false),
+    timeout: z.number().positive().default(300),
+    stateDir: z.string().default(DEFAULT_STATE_DIR),
+  })
+  .strict();
+
+export type BuilderSetupExecutorSchema = z.input<typeof builderSetupOptionsSchema>;
+
+export interface NormalizedBuilderSetupOptions {
+  request: BuilderRequest;
+  daemonSearch: DaemonConfigSearch;
+  certsDir: string;
+  dryRun: boolean;
+  timeoutMs: number;
+  stateDir: string;
+}
+
+export function normalizeBuilderSetupOptions(
+  options: BuilderSetupExecutorSchema,
+  workspaceRoot: string,
+  env: Readonly<Record<string, string | undefined>>,
+): NormalizedBuilderSetupOptions {
+  const source = 'target builder-setup';
+  const o = validate(builderSetupOptionsSchema, options, source);
+  if (o.driver === 'remote' && !o.endpoint) {
+    throw new ConfigError(
+      source,
+      'endpoint',
+      'the remote driver needs the BuildKit address',
+      'set endpoint, e.g. tcp://buildkitd.example:1234',
+    );
+  }
+  if (o.driver === 'docker' && o.nodes.length) {
+    throw new ConfigError(
+      source,
+      'nodes',
+      'the docker driver has exactly one node, the daemon',
+      'use driver docker-container for native nodes',
+    );
+  }
+  const resolve = (path: string) => (isAbsolute(path) ? path : join(workspaceRoot, path));
+  const platforms = (list: string[], field: string) =>
+    list.length ? parsePlatforms(list, source, field).map(ociPlatform) : [];
+  const stateDir = resolve(o.stateDir);
+  const nodes: BuilderNode[] = o.nodes.map((n, i) => ({
+    ...n,
+    platforms: platforms(n.platforms, `nodes.${i}.platforms`),
+  }));
+  const registries: Record<string, ExtraRegistry> = o.registries;
+  // A docker-driver builder is the Docker context itself, `default` unless the user names another.
+  const name = o.name ?? (o.driver === 'docker' ? 'default' : 'nx-multiarch');
+  return {
+    request: {
+      name,
+      driver: o.driver,
+      ...(o.endpoint && { endpoint: o.endpoint }),
+      platforms: platforms(o.platforms, 'platforms'),
+      nodes,
+      ...(o.image && { image: o.image }),
+      registries,
+      bootstrap: o.bootstrap,
+      configFile: `${stateDir}/builders/${name}/buildkitd.toml`,
+    },
+    daemonSearch: daemonConfigSearch(o.daemonConfig && resolve(o.daemonConfig), env),
+    certsDir: o.certsDir,
+    dryRun: o.dryRun,
+    timeoutMs: o.timeout * 1000,
+    stateDir,
+  };
+}

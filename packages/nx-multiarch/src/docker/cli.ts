@@ -1,8 +1,0 @@
-import { run, type RunOptions, type RunResult } from '../process/exec';
-
-/** The docker CLI; buildx runs as its plugin (`docker buildx ...`). */
-export const DOCKER = 'docker';
-
-export function docker(args: readonly string[], options: RunOptions): Promise<RunResult> {
-  return run(DOCKER, args, options);
-}

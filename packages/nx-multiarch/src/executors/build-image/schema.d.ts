@@ -1,2 +1,0 @@
-// Derived from the zod schema in options.ts; options.spec.ts checks schema.json against it.
-export type { BuildImageExecutorSchema } from './options';

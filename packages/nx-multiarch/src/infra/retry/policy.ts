@@ -1,0 +1,75 @@
+import pRetry, { AbortError } from 'p-retry';
+import type { Classification } from '../../core/failure/classify';
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** Wait before the second attempt; it doubles each time (really exponential: the old script's was linear). */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A registry that said 429 gets a longer start, unless it said how long (Retry-After). */
+  rateLimitBaseDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attempts: 4,
+  baseDelayMs: 2_000,
+  maxDelayMs: 60_000,
+  rateLimitBaseDelayMs: 15_000,
+};
+
+/**
+ * The wait after failed attempt `attempt` (1-based): base * 2^(attempt-1), capped, with "equal jitter" (half
+ * fixed, half random) so parallel tasks that failed together do not retry together. Retry-After wins.
+ */
+export function retryDelayMs(
+  attempt: number,
+  failure: Pick<Classification, 'kind' | 'retryAfterSeconds'>,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
+  if (failure.retryAfterSeconds !== undefined) return Math.ceil(failure.retryAfterSeconds * 1000);
+  const base = failure.kind === 'rate-limit' ? policy.rateLimitBaseDelayMs : policy.baseDelayMs;
+  const exponential = Math.min(policy.maxDelayMs, base * 2 ** (attempt - 1));
+  return Math.round(exponential / 2 + (random() * exponential) / 2);
+}
+
+export interface AttemptFailure {
+  attempt: number;
+  error: unknown;
+  failure: Classification;
+  /** Wait before the next attempt; undefined when there is none (permanent, or attempts used up). */
+  nextDelayMs?: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `operation` until it succeeds, fails permanently (no retry), or uses up the attempts; the last error is
+ * rethrown as it was. `onFailure` hears of every failed attempt with its class and the wait that follows.
+ */
+export async function withRetries<T>(
+  operation: (attempt: number) => Promise<T>,
+  classify: (error: unknown) => Classification,
+  policy: RetryPolicy,
+  onFailure: (failure: AttemptFailure) => void = () => undefined,
+  wait: (ms: number) => Promise<void> = sleep,
+): Promise<T> {
+  return pRetry(
+    async (attempt) => {
+      try {
+        return await operation(attempt);
+      } catch (error) {
+        const failure = classify(error);
+        const last = failure.class === 'permanent' || attempt >= policy.attempts;
+        const nextDelayMs = last ? undefined : retryDelayMs(attempt, failure, policy);
+        onFailure({ attempt, error, failure, ...(nextDelayMs !== undefined && { nextDelayMs }) });
+        if (last) throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+        // p-retry's own timer is off (minTimeout 0): the wait is ours, so it can honour Retry-After.
+        await wait(nextDelayMs as number);
+        throw error;
+      }
+    },
+    { retries: policy.attempts - 1, minTimeout: 0, maxTimeout: 0, factor: 1 },
+  );
+}

@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { PluginError } from '../../core/failure/errors';
+import { ARCHES, type Arch, nativeArch } from '../../core/platform';
+import { writeFileAtomic } from './atomic-file';
+
+export const DEFAULT_STATE_DIR = '.nx-multiarch';
+
+/** What builder-setup leaves for the build tasks: which builder to use and what it can do. */
+export const builderStateSchema = z.object({
+  name: z.string(),
+  driver: z.enum(['docker', 'docker-container', 'remote']),
+  /** BuildKit runs on the host network, so `--network host` works and reaches host loopback services. */
+  hostNetwork: z.boolean(),
+  fingerprint: z.string().optional(),
+  configFile: z.string().optional(),
+  buildxVersion: z.string(),
+  /** Platforms the builder runs without QEMU (its nodes' machines); older states lack it. */
+  nativePlatforms: z.array(z.enum(ARCHES)).min(1).optional(),
+  updatedAt: z.string(),
+});
+
+export type BuilderState = z.infer<typeof builderStateSchema>;
+
+export function builderStatePath(stateDir: string): string {
+  return `${stateDir}/builder.json`;
+}
+
+export function writeBuilderState(stateDir: string, state: BuilderState): void {
+  writeFileAtomic(builderStatePath(stateDir), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** The builder builder-setup recorded, or undefined when it never ran (builds use the default builder). */
+export function readBuilderState(stateDir: string): BuilderState | undefined {
+  const file = builderStatePath(stateDir);
+  if (!existsSync(file)) return undefined;
+  const parsed = builderStateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success)
+    throw new PluginError(`${file} is not a builder state this version understands; rerun builder-setup`);
+  return parsed.data;
+}
+
+/** What builds without QEMU: what builder-setup found, or else this machine's arch (no builder-setup, older state). */
+export function builderNativeArches(state: BuilderState | undefined): Arch[] {
+  return state?.nativePlatforms ?? [nativeArch()];
+}

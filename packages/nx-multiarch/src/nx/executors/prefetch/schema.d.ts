@@ -1,0 +1,2 @@
+// Derived from the zod schema in options.ts; options.spec.ts checks schema.json against it.
+export type { PrefetchExecutorSchema } from '../../../core/options/prefetch';

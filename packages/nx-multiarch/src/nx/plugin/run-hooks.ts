@@ -1,0 +1,69 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { type PostTasksExecution, type PreTasksExecution, readCachedProjectGraph } from '@nx/devkit';
+import { readRunFailures } from '../../infra/run/failure-log';
+import { reportHtml } from '../../ops/report/html';
+import { reportText } from '../../ops/report/text';
+import { assembleRun } from '../../ops/report/assemble';
+import {
+  claimedRunId,
+  claimRun,
+  LAST_RUN_FILE,
+  pruneRuns,
+  RUN_DIR_ENV,
+  RUN_ID_ENV,
+  readRunGraph,
+  readTaskReports,
+  runDir,
+  runHtmlPath,
+  runRecordPath,
+  runsDir,
+} from '../../infra/run/record';
+import { runTasks, workspaceProjectOf } from './tasks';
+import { DEFAULT_STATE_DIR } from '../../infra/state/builder-state';
+import { writeFileAtomic } from '../../infra/state/atomic-file';
+import type { PluginOptions } from '../../core/options/plugin';
+
+const stateDirOf = (options: PluginOptions | undefined, root: string) =>
+  resolve(root, options?.builder?.stateDir ?? DEFAULT_STATE_DIR);
+
+/** Tells every task of the run which run it belongs to and where to leave its report. */
+export const preTasksExecution: PreTasksExecution<PluginOptions> = (options, context) => {
+  const run = claimRun(stateDirOf(options, context.workspaceRoot), context.id);
+  // Nx records what the hook sets in process.env and sets it in the CLI process too, whose env every task inherits.
+  process.env[RUN_ID_ENV] = run.id;
+  process.env[RUN_DIR_ENV] = run.dir;
+};
+
+/**
+ * Joins Nx's task results with the executors' reports into the run record and its HTML page, and prints the summary
+ * as the last thing of the run (when Nx runs the hook in the CLI process: no daemon, always the case in CI).
+ */
+export const postTasksExecution: PostTasksExecution<PluginOptions> = (options, context) => {
+  const stateDir = stateDirOf(options, context.workspaceRoot);
+  // The id the pre hook claimed, unless another run's pre hook ran since in this process (the daemon): then Nx's own.
+  const id = claimedRunId(context.id);
+  const dir = runDir(stateDir, id);
+  const graph = readCachedProjectGraph();
+  const tasks = runTasks(context.taskResults, graph, readRunGraph(dir));
+  const record = assembleRun({
+    id,
+    argv: context.argv,
+    startTime: context.startTime,
+    endTime: context.endTime,
+    workspaceProject: workspaceProjectOf(graph),
+    tasks,
+    reports: readTaskReports(dir),
+    failures: readRunFailures(stateDir, id),
+  });
+  // builder-setup or prefetch alone, or a --dryRun, succeeding: no build worth becoming "the last run".
+  if (record.success && record.cells.length === 0) {
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  writeFileAtomic(runRecordPath(dir), `${JSON.stringify(record, null, 2)}\n`);
+  writeFileAtomic(runHtmlPath(dir), reportHtml(record));
+  writeFileSync(join(runsDir(stateDir), LAST_RUN_FILE), `${id}\n`);
+  pruneRuns(stateDir, id);
+  console.log(`\n${reportText(record, relative(context.workspaceRoot, runHtmlPath(dir)))}`);
+};

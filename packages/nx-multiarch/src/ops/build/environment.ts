@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { readClientProxies } from '../../core/docker-config/client';
+import { daemonConfigSearch, readDaemonConfig } from '../../core/docker-config/daemon';
+import { parseDockerfile } from '../../core/dockerfile/parse';
+import { ensureEnvFile, readWorkspaceEnv, type EnvFiles } from '../../core/env/workspace-env';
+import { ConfigError } from '../../core/failure/errors';
+import { proxiesFromEnv, resolveProxies, type ResolvedProxies } from '../../core/network/proxy';
+import { readBuilderState, type BuilderState } from '../../infra/state/builder-state';
+import { envBuildArgs, type EnvBuildArgs } from '../../core/image/build-args';
+
+/** What every build of a task shares: the builder builder-setup prepared, proxies per path, args from .env. */
+export interface BuildEnvironment {
+  builder?: BuilderState;
+  proxies: ResolvedProxies;
+  envArgs: EnvBuildArgs;
+  /** Shell over .env over .env.example: where secrets are looked up. */
+  values: Record<string, string>;
+  /** Ids of the secrets the Dockerfile mounts. */
+  secretMounts: string[];
+}
+
+export interface BuildEnvironmentOptions {
+  stateDir: string;
+  daemonConfig?: string;
+  workspaceRoot: string;
+  envFiles: EnvFiles;
+  values: Record<string, string>;
+  /** Absolute path of the (rendered) Dockerfile, for the ARGs it declares. */
+  dockerfile?: string;
+}
+
+function readDeclarations(dockerfile: string | undefined): { declaredArgs: string[]; secrets: string[] } {
+  if (!dockerfile) return { declaredArgs: [], secrets: [] };
+  try {
+    return parseDockerfile(readFileSync(dockerfile, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new ConfigError(
+      dockerfile,
+      '(file)',
+      'the Dockerfile does not exist',
+      'create it, or render its Dockerfile.tpl (nx run <project>:render)',
+    );
+  }
+}
+
+export function readBuildEnvironment(
+  options: BuildEnvironmentOptions,
+  env: Readonly<Record<string, string | undefined>>,
+): BuildEnvironment {
+  const home = env.HOME ?? homedir();
+  const daemon = readDaemonConfig(daemonConfigSearch(options.daemonConfig, env));
+  const proxies = resolveProxies({
+    daemon: daemon.proxies,
+    clientConfig: readClientProxies(env, home),
+    env: proxiesFromEnv(env),
+  });
+  ensureEnvFile(options.workspaceRoot, options.envFiles);
+  const workspaceEnv = readWorkspaceEnv(options.workspaceRoot, options.envFiles, env, options.values);
+  const builder = readBuilderState(options.stateDir);
+  const declarations = readDeclarations(options.dockerfile);
+  return {
+    ...(builder && { builder }),
+    proxies,
+    envArgs: envBuildArgs(declarations.declaredArgs, workspaceEnv),
+    values: workspaceEnv.values,
+    secretMounts: declarations.secrets,
+  };
+}

@@ -1,0 +1,239 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PushedImage } from '../../cli/buildx/imagetools';
+import type { LocalImage } from '../../cli/docker/image';
+import { type BuildRecord, type Found, readRecord, recordPath, reuseRefusal, type Wanted } from './record';
+
+const REF = 'registry.local:5000/shop/api:dev';
+const IMAGE_ID = 'sha256:1111111111111111111111111111111111111111111111111111111111111111';
+const OTHER_ID = 'sha256:2222222222222222222222222222222222222222222222222222222222222222';
+const DIGEST = 'sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd';
+const OTHER_DIGEST = 'sha256:eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee';
+
+const record = (fields: Partial<BuildRecord> = {}): BuildRecord => ({
+  project: 'api',
+  image: 'api',
+  ref: REF,
+  platform: 'linux/arm64',
+  source: 'dockerfile',
+  status: 'built',
+  imageId: IMAGE_ID,
+  digest: DIGEST,
+  loaded: true,
+  pushed: true,
+  taskHash: 'hash-1',
+  attempts: 1,
+  noCache: false,
+  durationMs: 1200,
+  finishedAt: '2025-01-02T03:04:05.000Z',
+  ...fields,
+});
+
+const wanted = (fields: Partial<Wanted> = {}): Wanted => ({
+  ref: REF,
+  arch: 'arm64',
+  taskHash: 'hash-1',
+  load: true,
+  push: true,
+  ...fields,
+});
+
+const local = (id = IMAGE_ID): LocalImage => ({
+  id,
+  os: 'linux',
+  architecture: 'arm64',
+  repoTags: [REF],
+  repoDigests: [],
+});
+
+const pushed = (digest = DIGEST): PushedImage => ({
+  name: REF,
+  digest,
+  mediaType: 'application/vnd.oci.image.manifest.v1+json',
+  platforms: ['linux/arm64'],
+  entries: [],
+  attestations: 0,
+});
+
+const everything: Found = { local: local(), pushed: pushed() };
+
+describe('reuseRefusal', () => {
+  test.each<[string, BuildRecord | undefined, Wanted, Found, string | undefined]>([
+    ['no earlier build', undefined, wanted(), everything, 'no earlier build'],
+    ['Nx gave no task hash', record(), wanted({ taskHash: undefined }), everything, 'Nx gave no task hash'],
+    [
+      'Nx gave an empty task hash',
+      record({ taskHash: '' }),
+      wanted({ taskHash: '' }),
+      everything,
+      'Nx gave no task hash',
+    ],
+    ['another task hash', record({ taskHash: 'hash-0' }), wanted(), everything, 'inputs changed'],
+    ['a record without task hash', record({ taskHash: undefined }), wanted(), everything, 'inputs changed'],
+    ['another ref', record({ ref: `${REF}-old` }), wanted(), everything, 'another image'],
+    ['another platform', record(), wanted({ arch: 'amd64' }), everything, 'another image'],
+    // load wanted
+    ['load wanted, earlier build not loaded', record({ loaded: false }), wanted(), everything, 'it was not loaded'],
+    ['load wanted, no image ID recorded', record({ imageId: undefined }), wanted(), everything, 'it was not loaded'],
+    [
+      'load wanted, image gone from the daemon',
+      record(),
+      wanted(),
+      { pushed: pushed() },
+      `${REF} is no longer in the daemon`,
+    ],
+    [
+      'load wanted, tag names another image',
+      record(),
+      wanted(),
+      { local: local(OTHER_ID), pushed: pushed() },
+      `${REF} now names another image`,
+    ],
+    [
+      'load and push both broken: the daemon is named first',
+      record(),
+      wanted(),
+      {},
+      `${REF} is no longer in the daemon`,
+    ],
+    // push wanted
+    ['push wanted, earlier build not pushed', record({ pushed: false }), wanted(), everything, 'it was not pushed'],
+    ['push wanted, no digest recorded', record({ digest: undefined }), wanted(), everything, 'it was not pushed'],
+    [
+      'push wanted, image gone from the registry',
+      record(),
+      wanted(),
+      { local: local() },
+      `${REF} is no longer in the registry`,
+    ],
+    [
+      'push wanted, registry tag names another digest',
+      record(),
+      wanted(),
+      { local: local(), pushed: pushed(OTHER_DIGEST) },
+      `${REF} in the registry now names another image`,
+    ],
+    // container builders: the layout for dependents, the images it was built from
+    [
+      'layout wanted, none recorded',
+      record(),
+      wanted({ layout: '/p/gw-arm64' }),
+      { ...everything, layoutDigest: OTHER_DIGEST },
+      'its image for dependents is not at /p/gw-arm64',
+    ],
+    [
+      'layout wanted, gone',
+      record({ layout: { dir: '/p/gw-arm64', digest: OTHER_DIGEST } }),
+      wanted({ layout: '/p/gw-arm64' }),
+      everything,
+      'its image for dependents is not at /p/gw-arm64',
+    ],
+    [
+      'layout wanted, another image in it',
+      record({ layout: { dir: '/p/gw-arm64', digest: OTHER_DIGEST } }),
+      wanted({ layout: '/p/gw-arm64' }),
+      { ...everything, layoutDigest: `sha256:${'1'.repeat(64)}` },
+      '/p/gw-arm64 now holds another image',
+    ],
+    [
+      'layout wanted and still there',
+      record({ layout: { dir: '/p/gw-arm64', digest: OTHER_DIGEST } }),
+      wanted({ layout: '/p/gw-arm64' }),
+      { ...everything, layoutDigest: OTHER_DIGEST },
+      undefined,
+    ],
+    [
+      'built from another digest of a component image',
+      record({ contexts: ['gw:1-arm64=oci-layout:///p@sha256:aa'] }),
+      wanted({ contexts: ['gw:1-arm64=oci-layout:///p@sha256:bb'] }),
+      everything,
+      'the images of other components it is built from changed',
+    ],
+    [
+      'built from the same component images',
+      record({ contexts: ['gw:1-arm64=oci-layout:///p@sha256:aa'] }),
+      wanted({ contexts: ['gw:1-arm64=oci-layout:///p@sha256:aa'] }),
+      everything,
+      undefined,
+    ],
+    // reusable
+    ['load and push wanted, both still there', record(), wanted(), everything, undefined],
+    [
+      'only load wanted: the registry does not matter',
+      record({ pushed: false, digest: undefined }),
+      wanted({ push: false }),
+      { local: local() },
+      undefined,
+    ],
+    [
+      'only push wanted: the daemon does not matter',
+      record({ loaded: false, imageId: undefined }),
+      wanted({ load: false }),
+      { pushed: pushed() },
+      undefined,
+    ],
+    [
+      'neither load nor push wanted (cache only)',
+      record({ loaded: false, pushed: false, imageId: undefined, digest: undefined }),
+      wanted({ load: false, push: false }),
+      {},
+      undefined,
+    ],
+  ])('%s -> %p', (_name, previous, want, found, expected) => {
+    expect(reuseRefusal(previous, want, found)).toBe(expected);
+  });
+});
+
+describe('recordPath', () => {
+  it('names the file after image and arch', () => {
+    expect(recordPath('/ws/dist/images/api', 'api-init', 'amd64')).toBe('/ws/dist/images/api/api-init-amd64.json');
+  });
+});
+
+describe('readRecord', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nx-multiarch-record-spec-'));
+  });
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const write = (name: string, text: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('is undefined when there is no file', () => {
+    expect(readRecord(join(dir, 'missing.json'))).toBeUndefined();
+  });
+
+  it('is undefined for a torn file', () => {
+    expect(readRecord(write('torn.json', '{"ref": "registry.local:5000/shop/api:dev", "platfo'))).toBeUndefined();
+  });
+
+  it('is undefined for an empty file', () => {
+    expect(readRecord(write('empty.json', ''))).toBeUndefined();
+  });
+
+  it('is undefined for JSON without a ref', () => {
+    expect(readRecord(write('no-ref.json', JSON.stringify({ ...record(), ref: undefined })))).toBeUndefined();
+  });
+
+  it('is undefined for JSON without a platform', () => {
+    expect(readRecord(write('no-platform.json', JSON.stringify({ ...record(), platform: 42 })))).toBeUndefined();
+  });
+
+  it('is undefined for JSON that is not an object', () => {
+    expect(readRecord(write('null.json', 'null'))).toBeUndefined();
+  });
+
+  it('returns a valid record as written', () => {
+    const written = record({ status: 'cached', attempts: 2, noCache: true });
+    expect(readRecord(write('api-arm64.json', JSON.stringify(written, null, 2)))).toEqual(written);
+  });
+});

@@ -1,0 +1,98 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { PushedImage } from '../../cli/buildx/imagetools';
+import type { LocalImage } from '../../cli/docker/image';
+import { type Arch, ociPlatform } from '../../core/platform';
+
+export type BuildStatus = 'built' | 'cached' | 'reused';
+
+/**
+ * What one (image, platform) build left: the task's Nx output, and the proof a later run checks before it
+ * reuses the build instead of running it.
+ */
+export interface BuildRecord {
+  project: string;
+  image: string;
+  ref: string;
+  platform: string;
+  source: 'dockerfile' | 'upstream';
+  /** built: steps ran; cached: BuildKit reused every step; reused: nothing ran, the earlier result was still there. */
+  status: BuildStatus;
+  /** Local image ID (config digest) as the daemon reports it, when loaded. */
+  imageId?: string;
+  /** Manifest digest in the registry, when pushed. */
+  digest?: string;
+  /** The OCI layout written for dependents on a container builder, and the digest of the image in it. */
+  layout?: { dir: string; digest: string };
+  /** The images of other components it was built from (`--build-context` values, pinned by digest). */
+  contexts?: string[];
+  loaded: boolean;
+  pushed: boolean;
+  /** Nx's hash of the task's inputs when it was built (NX_TASK_HASH). */
+  taskHash?: string;
+  attempts: number;
+  noCache: boolean;
+  durationMs: number;
+  finishedAt: string;
+}
+
+export const recordPath = (outputDir: string, image: string, arch: Arch) => `${outputDir}/${image}-${arch}.json`;
+
+export function readRecord(file: string): BuildRecord | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const record = JSON.parse(readFileSync(file, 'utf8')) as Partial<BuildRecord>;
+    return typeof record.ref === 'string' && typeof record.platform === 'string' ? (record as BuildRecord) : undefined;
+  } catch {
+    // A torn or hand-edited file: build again.
+    return undefined;
+  }
+}
+
+export interface Wanted {
+  ref: string;
+  arch: Arch;
+  taskHash?: string;
+  load: boolean;
+  push: boolean;
+  /** Where an OCI layout for dependents is wanted. */
+  layout?: string;
+  /** The `--build-context` values this build would get. */
+  contexts?: readonly string[];
+}
+
+/** What is there now, looked up where the earlier build put it. */
+export interface Found {
+  local?: LocalImage;
+  pushed?: PushedImage;
+  /** Digest of the image in the OCI layout, when one is there. */
+  layoutDigest?: string;
+}
+
+/**
+ * Why the earlier build cannot stand in for this one, or undefined when it can. The rule: same Nx task hash, and
+ * the very image it produced still where it was put (same image ID in the daemon, same digest in the registry).
+ */
+export function reuseRefusal(previous: BuildRecord | undefined, wanted: Wanted, found: Found): string | undefined {
+  if (!previous) return 'no earlier build';
+  if (!wanted.taskHash) return 'Nx gave no task hash';
+  if (previous.taskHash !== wanted.taskHash) return 'inputs changed';
+  if (previous.ref !== wanted.ref || previous.platform !== ociPlatform(wanted.arch)) return 'another image';
+  if (wanted.load) {
+    if (!previous.loaded || !previous.imageId) return 'it was not loaded';
+    if (!found.local) return `${wanted.ref} is no longer in the daemon`;
+    if (found.local.id !== previous.imageId) return `${wanted.ref} now names another image`;
+  }
+  if (wanted.push) {
+    if (!previous.pushed || !previous.digest) return 'it was not pushed';
+    if (!found.pushed) return `${wanted.ref} is no longer in the registry`;
+    if (found.pushed.digest !== previous.digest) return `${wanted.ref} in the registry now names another image`;
+  }
+  if (wanted.layout) {
+    if (!previous.layout || !found.layoutDigest) return `its image for dependents is not at ${wanted.layout}`;
+    if (found.layoutDigest !== previous.layout.digest) return `${wanted.layout} now holds another image`;
+  }
+  if ((previous.contexts ?? []).join('\n') !== (wanted.contexts ?? []).join('\n')) {
+    return 'the images of other components it is built from changed';
+  }
+  return undefined;
+}

@@ -1,0 +1,165 @@
+import { dirname, relative } from 'node:path';
+import { logger } from '@nx/devkit';
+import { BuildFailedError, ConfigError, PluginError, VerificationError } from '../../core/failure/errors';
+import type { FailureKind } from '../../core/failure/classify';
+import { contextWarning, hasDockerignore, walkContext } from '../../core/image/build-context';
+import { cacheFlags } from '../../core/image/cache';
+import { produceImage, type ProduceContext, reusableBuild } from './produce';
+import { type Arch, ociPlatform } from '../../core/platform';
+import { startServices, stopServices } from '../services/lifecycle';
+import { ServiceError } from '../../core/options/service';
+import { builderNativeArches } from '../../infra/state/builder-state';
+import { withLock, withSlot } from '../../infra/state/lock';
+import type { BuildRecord } from './record';
+import { type BuildFailure, progressPrefix, resultLine } from './summary';
+
+type Image = { name: string; target?: string };
+export type BuildOutcome = BuildRecord | BuildFailure;
+
+// An emulated build waits for a slot as long as a build may take.
+const SLOT_WAIT_MS = 6 * 3600_000;
+
+function report(outcome: BuildOutcome): BuildOutcome {
+  if ('failure' in outcome) logger.error(`nx-multiarch: ${resultLine(outcome)}`);
+  else logger.info(`nx-multiarch: ${resultLine(outcome)}`);
+  return outcome;
+}
+
+// What failed when no build attempt reported a classified failure of its own.
+function kindOf(error: PluginError): FailureKind {
+  if (error instanceof ServiceError) return 'service';
+  if (error instanceof VerificationError) return 'verification';
+  if (error instanceof ConfigError) return 'config';
+  return 'unknown';
+}
+
+function failureOf(ctx: ProduceContext, image: Image, arch: Arch, error: PluginError, started: number): BuildFailure {
+  const last = error instanceof BuildFailedError ? error.last : undefined;
+  const failure: BuildFailure['failure'] = last?.failure ?? {
+    class: 'permanent',
+    kind: kindOf(error),
+    evidence: error.message.split('\n')[0],
+  };
+  return {
+    project: ctx.options.project,
+    image: image.name,
+    platform: ociPlatform(arch),
+    attempts: last?.attempt ?? 1,
+    failure: { ...failure, evidence: ctx.mask(failure.evidence) },
+    ...(last?.step && { step: last.step }),
+    ...(last?.logFile && { logFile: last.logFile }),
+    message: ctx.mask(error.message),
+    durationMs: Date.now() - started,
+    finishedAt: new Date().toISOString(),
+  };
+}
+
+/** Builds `images` for one platform with its build-time services running; a failed image does not stop the next. */
+async function buildImages(ctx: ProduceContext, images: readonly Image[], arch: Arch): Promise<BuildOutcome[]> {
+  const { options } = ctx;
+  const started = Date.now();
+  let services: Awaited<ReturnType<typeof startServices>>;
+  try {
+    services = await startServices(options.project, options.services, arch);
+  } catch (error) {
+    // Every image of this platform failed for want of its services; the other platforms still build.
+    if (!(error instanceof PluginError)) throw error;
+    const failure = error instanceof ServiceError ? error : new ServiceError(error.message);
+    // The whole message: it carries the service container's last log lines.
+    logger.error(`nx-multiarch: ${options.project}: ${ctx.mask(error.message)}`);
+    return images.map((image) => report(failureOf(ctx, image, arch, failure, started)));
+  }
+  const outcomes: BuildOutcome[] = [];
+  try {
+    const inputs = {
+      buildArgs: Object.assign({}, ...services.map((s) => s.buildArgs)) as Record<string, string>,
+      addHosts: services.map((s) => s.addHost),
+    };
+    for (const image of images) {
+      const started = Date.now();
+      const prefix = progressPrefix(options.project, image.name, ociPlatform(arch));
+      // Two runs at once in one workspace would share its tag, metadata file, record and logs: one builds at a time.
+      const lock = `${options.stateDir}/locks/${`${options.project}-${image.name}-${arch}`.replace(/[^\w.-]/g, '_')}.lock`;
+      try {
+        const built = await withLock(lock, () => produceImage({ ...ctx, services: inputs }, image, arch, prefix), {
+          timeoutMs: SLOT_WAIT_MS,
+          pollMs: 500,
+          onWait: () => logger.info(`${prefix}another run is building this image; waiting for it to finish`),
+        });
+        outcomes.push(report(built));
+      } catch (error) {
+        if (!(error instanceof PluginError)) throw error;
+        outcomes.push(report(failureOf(ctx, image, arch, error, started)));
+      }
+    }
+  } finally {
+    await stopServices(services.map((s) => s.container));
+  }
+  return outcomes;
+}
+
+// A context above the component (a repository root) without a .dockerignore sends everything, secrets too.
+function warnWideContext(options: ProduceContext['options']): void {
+  if (options.source.kind !== 'dockerfile') return;
+  const { context, dockerfile } = options.source;
+  const above = relative(context, dirname(dockerfile));
+  if (above === '' || above.startsWith('..') || hasDockerignore(context, dockerfile)) return;
+  logger.warn(`nx-multiarch: ${contextWarning(options.project, context, walkContext(context))}`);
+}
+
+// What the driver cannot do with the cache settings, said once per task (and bad settings refused before building).
+function warnCache(ctx: ProduceContext): void {
+  const { options } = ctx;
+  if (options.source.kind !== 'dockerfile' || options.platforms.length === 0) return;
+  const driver = ctx.environment.builder?.driver ?? 'docker';
+  const source = `project ${options.project}`;
+  const { note } = cacheFlags(
+    options.cache,
+    options.naming,
+    options.images[0].name,
+    options.platforms[0],
+    driver,
+    source,
+  );
+  if (note) logger.warn(`nx-multiarch: ${options.project}: ${note}`);
+}
+
+/**
+ * Every image of the task for every platform. What the same inputs already built, and is still there, is reused
+ * without services or an emulation slot; a failure does not stop the other platforms (the task still fails).
+ * Emulated platforms take one of `emulatedConcurrency` slots shared by all tasks of the run.
+ */
+export async function buildTask(ctx: ProduceContext): Promise<BuildOutcome[]> {
+  const { options } = ctx;
+  warnWideContext(options);
+  warnCache(ctx);
+  const native = builderNativeArches(ctx.environment.builder);
+  const outcomes: BuildOutcome[] = [];
+  for (const arch of options.platforms) {
+    const todo: Image[] = [];
+    for (const image of options.images) {
+      const prefix = progressPrefix(options.project, image.name, ociPlatform(arch));
+      const reused = await reusableBuild(ctx, image, arch, (why) => logger.info(`${prefix}building again: ${why}`));
+      if (reused) outcomes.push(report(reused));
+      else todo.push(image);
+    }
+    if (todo.length === 0) continue;
+    if (native.includes(arch)) {
+      outcomes.push(...(await buildImages(ctx, todo, arch)));
+      continue;
+    }
+    logger.info(
+      `nx-multiarch: ${options.project}: ${ociPlatform(arch)} runs under QEMU emulation, the builder being native ` +
+        `for ${native.map(ociPlatform).join(', ')} (slow, CPU-heavy: at most ${options.emulatedConcurrency} such ` +
+        'build(s) at once)',
+    );
+    const slots = `${options.stateDir}/emulated`;
+    const built = await withSlot(slots, options.emulatedConcurrency, () => buildImages(ctx, todo, arch), {
+      timeoutMs: SLOT_WAIT_MS,
+      pollMs: 500,
+      onWait: () => logger.info(`nx-multiarch: ${options.project}: waiting for a free emulated-build slot`),
+    });
+    outcomes.push(...built);
+  }
+  return outcomes;
+}
