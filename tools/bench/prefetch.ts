@@ -18,7 +18,7 @@ import {
 import type { PrefetchPlan } from '../../packages/nx-multiarch/src/ops/prefetch/plan';
 import { recordKey } from '../../packages/nx-multiarch/src/ops/prefetch/record';
 import { planWorkspacePrefetch } from '../../packages/nx-multiarch/src/nx/executors/prefetch/workspace';
-import { DEFAULT_RETRY_POLICY } from '../../packages/nx-multiarch/src/infra/retry/policy';
+import { DEFAULT_RETRY_POLICY } from '../../packages/nx-multiarch/src/core/options/retry';
 
 const REPO = resolve(__dirname, '../..');
 

@@ -1,16 +1,9 @@
+import type { BuilderNode } from '../../core/options/builder-setup';
 import { PluginError } from '../../core/failure/errors';
 import { redactText } from '../../core/network/proxy';
 import { buildkitdConfigFlag, type BuildxVersion } from './version';
 
 export type BuilderDriver = 'docker' | 'docker-container' | 'remote';
-
-export interface BuilderNode {
-  name: string;
-  /** Docker endpoint (docker-container) or BuildKit address (remote); absent: the current Docker host. */
-  endpoint?: string;
-  /** Fixed platforms for this node, e.g. a native arm64 machine: `['linux/arm64']`. */
-  platforms: string[];
-}
 
 export interface BuilderSpec {
   name: string;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseJson, validate } from '../options/validate';
+import { parseJson, validate } from '../config/validate';
 import { SERVICE_PLACEHOLDERS } from '../options/service';
 
 export const COMPONENT_CONFIG_FILE = 'multiarch.json';

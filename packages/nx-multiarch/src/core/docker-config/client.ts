@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseJson, validate } from '../options/validate';
+import { parseJson, validate } from '../config/validate';
 import { proxySettings, type ProxySettings } from '../network/proxy';
 
 // Only the keys we read; `auths` and credential helpers are never parsed or logged.

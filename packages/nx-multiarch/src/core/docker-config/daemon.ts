@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseJson, validate } from '../options/validate';
+import { parseJson, validate } from '../config/validate';
 import { ConfigError } from '../failure/errors';
 import { proxySettings, type ProxySettings } from '../network/proxy';
 

@@ -1,7 +1,7 @@
 import { describeSchemaDrift } from '../../../test/schema-drift';
 import schemaJson from '../../nx/executors/build-image/schema.json';
 import { thrown } from '../../../test/thrown';
-import { validate } from './validate';
+import { validate } from '../config/validate';
 import { ConfigError } from '../failure/errors';
 import { manifestOptionsSchema } from './manifest';
 import {

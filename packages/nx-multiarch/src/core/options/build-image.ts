@@ -1,14 +1,14 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { omitKeys, validate, withoutDefaults } from './validate';
+import { omitKeys, validate, withoutDefaults } from '../config/validate';
 import { ConfigError } from '../failure/errors';
 import type { EnvFiles } from '../env/workspace-env';
 import type { CacheSettings } from '../image/cache';
 import { extraTagsSchema, type ImageNaming, splitTags } from '../image/tag';
 import type { ServiceSpec } from './service';
 import { ARCHES, type Arch, ownPlatforms, parsePlatforms } from '../platform';
-import type { RetryPolicy } from '../../infra/retry/policy';
-import { DEFAULT_STATE_DIR } from '../../infra/state/builder-state';
+import type { RetryPolicy } from './retry';
+import { DEFAULT_STATE_DIR } from './state-dir';
 
 // The one source of the executor's options: schema.d.ts derives from it, and a spec checks schema.json against it.
 export const buildImageOptionsSchema = z

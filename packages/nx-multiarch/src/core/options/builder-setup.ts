@@ -1,13 +1,36 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import type { ExtraRegistry } from '../buildkit/config';
-import type { BuilderNode } from '../../cli/buildx/builder';
-import type { BuilderRequest } from '../../ops/setup/spec';
-import { validate } from './validate';
+import { validate } from '../config/validate';
 import { daemonConfigSearch, type DaemonConfigSearch } from '../docker-config/daemon';
 import { ConfigError } from '../failure/errors';
 import { ociPlatform, parsePlatforms } from '../platform';
-import { DEFAULT_STATE_DIR } from '../../infra/state/builder-state';
+import { DEFAULT_STATE_DIR } from './state-dir';
+
+export interface BuilderNode {
+  name: string;
+  /** Docker endpoint (docker-container) or BuildKit address (remote); absent: the current Docker host. */
+  endpoint?: string;
+  /** Fixed platforms for this node, e.g. a native arm64 machine: `['linux/arm64']`. */
+  platforms: string[];
+}
+
+export interface BuilderRequest {
+  name: string;
+  driver: 'docker' | 'docker-container' | 'remote';
+  /** Docker endpoint of the first node (docker-container) or BuildKit address (remote). */
+  endpoint?: string;
+  /** Platforms of the first node (OCI form); empty: whatever it supports. */
+  platforms: string[];
+  /** Extra nodes, e.g. a native arm64 machine, appended with `--append --node --platform`. */
+  nodes: BuilderNode[];
+  /** BuildKit image for docker-container builders (e.g. from a mirror: Docker Hub may be unreachable). */
+  image?: string;
+  registries: Record<string, ExtraRegistry>;
+  bootstrap: boolean;
+  /** Where the generated buildkitd.toml goes. */
+  configFile: string;
+}
 
 const registrySchema = z
   .object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validate } from './validate';
+import { validate } from '../config/validate';
 import { parsePlatforms, type Arch } from '../platform';
 
 // The one source of the executor's options; schema.json is checked against it by a spec.

@@ -1,6 +1,6 @@
 import { describeSchemaDrift } from '../../../test/schema-drift';
 import { thrown } from '../../../test/thrown';
-import { validate } from './validate';
+import { validate } from '../config/validate';
 import { ConfigError } from '../failure/errors';
 import schemaJson from '../../nx/executors/manifest/schema.json';
 import {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validate, withoutDefaults } from './validate';
+import { validate, withoutDefaults } from '../config/validate';
 import { builderSetupOptionsSchema, type BuilderSetupExecutorSchema } from './builder-setup';
 import { buildSettingsSchema } from './build-image';
 import { manifestSettingsSchema } from './manifest';

@@ -1,8 +1,8 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { validate } from './validate';
+import { validate } from '../config/validate';
 import type { EnvFiles } from '../env/workspace-env';
-import { DEFAULT_STATE_DIR } from '../../infra/state/builder-state';
+import { DEFAULT_STATE_DIR } from './state-dir';
 
 // The one source of the executor's options: schema.d.ts derives from it, and a spec checks schema.json against it.
 export const renderOptionsSchema = z

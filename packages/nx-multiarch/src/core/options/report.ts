@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { validate } from './validate';
-import { DEFAULT_STATE_DIR } from '../../infra/state/builder-state';
+import { validate } from '../config/validate';
+import { DEFAULT_STATE_DIR } from './state-dir';
 
 // The one source of the executor's options; schema.json is checked against it by a spec.
 export const reportOptionsSchema = z

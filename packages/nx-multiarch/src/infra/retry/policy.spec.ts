@@ -1,5 +1,7 @@
 import { classifyFailure, type Classification } from '../../core/failure/classify';
-import { DEFAULT_RETRY_POLICY, retryDelayMs, withRetries, type AttemptFailure, type RetryPolicy } from './policy';
+import { retryDelayMs, withRetries, type AttemptFailure } from './policy';
+import { DEFAULT_RETRY_POLICY } from '../../core/options/retry';
+import { type RetryPolicy } from '../../core/options/retry';
 
 const POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 5000, rateLimitBaseDelayMs: 4000 };
 

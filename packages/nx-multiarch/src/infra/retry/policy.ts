@@ -1,22 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
 import type { Classification } from '../../core/failure/classify';
-
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  attempts: number;
-  /** Wait before the second attempt; it doubles each time (really exponential: the old script's was linear). */
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A registry that said 429 gets a longer start, unless it said how long (Retry-After). */
-  rateLimitBaseDelayMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  attempts: 4,
-  baseDelayMs: 2_000,
-  maxDelayMs: 60_000,
-  rateLimitBaseDelayMs: 15_000,
-};
+import type { RetryPolicy } from '../../core/options/retry';
 
 /**
  * The wait after failed attempt `attempt` (1-based): base * 2^(attempt-1), capped, with "equal jitter" (half

@@ -4,8 +4,6 @@ import { PluginError } from '../../core/failure/errors';
 import { ARCHES, type Arch, nativeArch } from '../../core/platform';
 import { writeFileAtomic } from './atomic-file';
 
-export const DEFAULT_STATE_DIR = '.nx-multiarch';
-
 /** What builder-setup leaves for the build tasks: which builder to use and what it can do. */
 export const builderStateSchema = z.object({
   name: z.string(),

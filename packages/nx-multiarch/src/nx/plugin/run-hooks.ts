@@ -20,7 +20,7 @@ import {
   runsDir,
 } from '../../infra/run/record';
 import { runTasks, workspaceProjectOf } from './tasks';
-import { DEFAULT_STATE_DIR } from '../../infra/state/builder-state';
+import { DEFAULT_STATE_DIR } from '../../core/options/state-dir';
 import { writeFileAtomic } from '../../infra/state/atomic-file';
 import type { PluginOptions } from '../../core/options/plugin';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CommandError } from '../../core/failure/errors';
 import { classifyFailure } from '../../core/failure/classify';
 import type { RunOptions, RunResult } from '../../cli/exec';
-import type { RetryPolicy } from '../../infra/retry/policy';
+import type { RetryPolicy } from '../../core/options/retry';
 import {
   type BuildAttemptReport,
   type BuildAttemptSettings,

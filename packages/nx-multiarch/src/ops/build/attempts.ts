@@ -3,7 +3,8 @@ import { failedStep } from '../../cli/buildx/progress';
 import { CommandError } from '../../core/failure/errors';
 import { type Classification, classifyFailure } from '../../core/failure/classify';
 import { run, type Runner, type RunResult } from '../../cli/exec';
-import { type AttemptFailure, type RetryPolicy, withRetries } from '../../infra/retry/policy';
+import { type AttemptFailure, withRetries } from '../../infra/retry/policy';
+import { type RetryPolicy } from '../../core/options/retry';
 
 export type { Runner };
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandError, VerificationError } from '../../core/failure/errors';
 import type { RunOptions, RunResult } from '../../cli/exec';
-import type { RetryPolicy } from '../../infra/retry/policy';
+import type { RetryPolicy } from '../../core/options/retry';
 import {
   type AttemptReport,
   attemptRecord,

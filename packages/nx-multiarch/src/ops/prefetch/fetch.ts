@@ -7,7 +7,8 @@ import { type Classification, classifyFailure } from '../../core/failure/classif
 import { commandFields, type FailureRecord } from '../../infra/run/failure-log';
 import { run, type Runner } from '../../cli/exec';
 import { type Arch, ociPlatform } from '../../core/platform';
-import { type AttemptFailure, type RetryPolicy, withRetries } from '../../infra/retry/policy';
+import { type AttemptFailure, withRetries } from '../../infra/retry/policy';
+import { type RetryPolicy } from '../../core/options/retry';
 import { mapBounded } from '../../infra/task/pool';
 import { byImage, type PrefetchItem } from './plan';
 import { type PrefetchRecord, recordKey } from './record';

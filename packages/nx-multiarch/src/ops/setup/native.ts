@@ -1,5 +1,5 @@
 import { type Arch, parsePlatforms } from '../../core/platform';
-import type { BuilderRequest } from './spec';
+import type { BuilderRequest } from '../../core/options/builder-setup';
 
 /**
  * The platforms the builder runs without QEMU. The first node runs on the Docker host unless it has an endpoint of

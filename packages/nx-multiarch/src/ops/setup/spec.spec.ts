@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FINGERPRINT_OPT } from '../../cli/buildx/builder';
 import { EMPTY_DAEMON_CONFIG, parseDaemonConfig } from '../../core/docker-config/daemon';
-import { planBuilder, type BuilderRequest } from './spec';
+import { planBuilder } from './spec';
+import { type BuilderRequest } from '../../core/options/builder-setup';
 
 const daemon = parseDaemonConfig(
   readFileSync(join(__dirname, '../../../test/fixtures/daemon/lab.json'), 'utf8'),

@@ -5,26 +5,10 @@ import {
   type CertificateLookup,
   type ExtraRegistry,
 } from '../../core/buildkit/config';
-import { FINGERPRINT_OPT, type BuilderNode, type BuilderSpec } from '../../cli/buildx/builder';
+import { FINGERPRINT_OPT, type BuilderSpec } from '../../cli/buildx/builder';
+import type { BuilderNode, BuilderRequest } from '../../core/options/builder-setup';
 import type { DaemonConfig } from '../../core/docker-config/daemon';
 import type { ProxySettings } from '../../core/network/proxy';
-
-export interface BuilderRequest {
-  name: string;
-  driver: 'docker' | 'docker-container' | 'remote';
-  /** Docker endpoint of the first node (docker-container) or BuildKit address (remote). */
-  endpoint?: string;
-  /** Platforms of the first node (OCI form); empty: whatever it supports. */
-  platforms: string[];
-  /** Extra nodes, e.g. a native arm64 machine, appended with `--append --node --platform`. */
-  nodes: BuilderNode[];
-  /** BuildKit image for docker-container builders (e.g. from a mirror: Docker Hub may be unreachable). */
-  image?: string;
-  registries: Record<string, ExtraRegistry>;
-  bootstrap: boolean;
-  /** Where the generated buildkitd.toml goes. */
-  configFile: string;
-}
 
 export type BuilderPlan =
   | { kind: 'docker'; name: string; hostNetwork: true; notes: string[]; warnings: string[] }

@@ -20,8 +20,13 @@ import {
 import { proxiesFromEnv, proxyEnv, redactText, resolveProxies } from '../../../core/network/proxy';
 import { run } from '../../../cli/exec';
 import { contextTaskId, type Outcome, writeRunGraph, writeTaskReport } from '../../../infra/run/record';
-import { DEFAULT_STATE_DIR, readBuilderState } from '../../../infra/state/builder-state';
-import { type ManifestExecutorSchema, type NormalizedManifestOptions, normalizeManifestOptions } from '../../../core/options/manifest';
+import { readBuilderState } from '../../../infra/state/builder-state';
+import { DEFAULT_STATE_DIR } from '../../../core/options/state-dir';
+import {
+  type ManifestExecutorSchema,
+  type NormalizedManifestOptions,
+  normalizeManifestOptions,
+} from '../../../core/options/manifest';
 
 function registryEnv(o: NormalizedManifestOptions): Record<string, string | undefined> {
   // imagetools talks to the registry from this process: it needs the proxies in its environment.

@@ -6,7 +6,7 @@ import { PluginError } from '../../../core/failure/errors';
 import { appendFailure } from '../../../infra/run/failure-log';
 import { setupFailure } from '../../../core/failure/setup-failure';
 import { writeFileAtomic } from '../../../infra/state/atomic-file';
-import { DEFAULT_STATE_DIR } from '../../../infra/state/builder-state';
+import { DEFAULT_STATE_DIR } from '../../../core/options/state-dir';
 import { renderedPath, renderTemplate } from '../../../core/template/render';
 import { normalizeRenderOptions, type RenderExecutorSchema } from '../../../core/options/render';
 import { writeRunGraph } from '../../../infra/run/record';

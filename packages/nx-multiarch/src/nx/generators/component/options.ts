@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validate } from '../../../core/options/validate';
+import { validate } from '../../../core/config/validate';
 import { ConfigError } from '../../../core/failure/errors';
 import { type Arch, parsePlatforms } from '../../../core/platform';
 

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { formatFiles, logger, readNxJson, type Tree, updateNxJson, visitNotIgnoredFiles } from '@nx/devkit';
 import { COMPONENT_CONFIG_FILE, componentConfigSchema } from '../../../core/component/config';
-import { parseJson, validate } from '../../../core/options/validate';
+import { parseJson, validate } from '../../../core/config/validate';
 import { ConfigError } from '../../../core/failure/errors';
 import { type ComponentSource, MIGRATED_FILES } from '../../../ops/migrate/component';
 import { componentConfigText, mergeComponentConfig } from '../../../ops/migrate/config';

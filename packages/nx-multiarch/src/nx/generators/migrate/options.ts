@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validate } from '../../../core/options/validate';
+import { validate } from '../../../core/config/validate';
 import { ConfigError } from '../../../core/failure/errors';
 
 // The one source of the generator's options: schema.d.ts derives from it, and a spec checks schema.json against it.
