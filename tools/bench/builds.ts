@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { RunRecord } from '../../packages/nx-multiarch/src/ops/report/assemble';
+import type { RunRecord } from '../../packages/nx-multiarch/src/ops/report/run-record';
 import { exec, tempWorkspace } from '../../packages/nx-multiarch-e2e/src/workspace';
 import { bakeFiles, baseImages, dependencyLevels, type PlannedBuild, plannedBuilds } from './replay';
 import { levelsCriticalWork, nxCriticalWork, sequentialWork } from './overhead';

@@ -1,4 +1,4 @@
-import type { Cell, RunRecord, RunTask } from '../../packages/nx-multiarch/src/ops/report/assemble';
+import type { Cell, RunRecord, RunTask } from '../../packages/nx-multiarch/src/ops/report/run-record';
 import { levelsCriticalWork, nxCriticalWork, sequentialWork } from './overhead';
 import type { Span } from './progress';
 

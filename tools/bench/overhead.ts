@@ -1,5 +1,5 @@
 // Orchestration overhead: a run's wall time minus the time its builds themselves took on the critical path.
-import type { RunRecord } from '../../packages/nx-multiarch/src/ops/report/assemble';
+import type { RunRecord } from '../../packages/nx-multiarch/src/ops/report/run-record';
 import { busyMs, type Span } from './progress';
 
 /**

@@ -2,10 +2,8 @@
 // Run: npm run docs. A unit spec fails while the committed file differs from what this writes.
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  loadConfigurationInput,
-  renderConfigurationReference,
-} from '../../packages/nx-multiarch/src/core/options/reference';
+import { renderConfigurationReference } from '../../packages/nx-multiarch/src/core/options/reference';
+import { loadConfigurationInput } from '../../packages/nx-multiarch/src/core/options/reference-input';
 
 const REPO = resolve(__dirname, '../..');
 const OUTPUT = 'docs/configuration.md';

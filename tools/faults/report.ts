@@ -23,7 +23,7 @@ const NOT_COVERED = [
   '**A proxy that resets connections.** Go (dockerd, BuildKit, buildx) never sends requests for loopback ' +
     'addresses through a proxy, and the lab has nothing but loopback, so no proxy can be put in the path here. ' +
     'How `connection reset by peer` is classified (transient `reset`) is unit-tested in ' +
-    '`packages/nx-multiarch/src/failure/classify.spec.ts`.',
+    '`packages/nx-multiarch/src/core/failure/classify.spec.ts`.',
   '**Ctrl-C during a run.** Covered by `graph.e2e.ts` ("removes the service when the run is interrupted"): ' +
     'the build-time service container is removed.',
   '**A build that outlives its timeout or goes silent.** Covered by `failures.e2e.ts` (timeout) and ' +

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { optionalStrings } from '../../core/config/optional-strings';
 import { ConfigError, PluginError } from '../../core/failure/errors';
 import { type Arch, ociPlatform } from '../../core/platform';
 
@@ -91,14 +91,12 @@ export function buildArgs(request: BuildRequest): string[] {
   return args;
 }
 
-const metadataSchema = z
-  .object({
-    'containerimage.digest': z.string().optional(),
-    'containerimage.config.digest': z.string().optional(),
-    'image.name': z.string().optional(),
-    'buildx.build.ref': z.string().optional(),
-  })
-  .passthrough();
+const metadataSchema = optionalStrings(
+  'containerimage.digest',
+  'containerimage.config.digest',
+  'image.name',
+  'buildx.build.ref',
+).passthrough();
 
 export interface BuildMetadata {
   /** Manifest digest when the exporter produced one (push, containerd store); else absent. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PluginError } from '../../core/failure/errors';
 import { type Arch, ociPlatform } from '../../core/platform';
+import { parseInspectOutput } from './inspect-output';
 
 /** Labels that let a later run find and remove containers a killed run left behind. */
 export const LABEL_SERVICE = 'nx-multiarch.service';
@@ -80,15 +80,7 @@ export interface ContainerState {
 
 /** Parses `docker container inspect` output. */
 export function parseContainerInspect(stdout: string): ContainerState {
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout);
-  } catch (error) {
-    throw new PluginError(`docker container inspect printed something that is not JSON: ${(error as Error).message}`);
-  }
-  const parsed = inspectSchema.safeParse(json);
-  if (!parsed.success) throw new PluginError(`unexpected docker container inspect output: ${parsed.error.message}`);
-  const [container] = parsed.data;
+  const [container] = parseInspectOutput(stdout, inspectSchema, 'docker container inspect');
   const addresses = [
     container.NetworkSettings.IPAddress,
     ...Object.values(container.NetworkSettings.Networks ?? {}).map((n) => n.IPAddress),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { PluginError, VerificationError } from '../../core/failure/errors';
+import { VerificationError } from '../../core/failure/errors';
 import { type Arch, ociPlatform } from '../../core/platform';
+import { parseInspectOutput } from './inspect-output';
 
 export function inspectImageArgs(ref: string): string[] {
   return ['image', 'inspect', ref];
@@ -44,15 +45,7 @@ export interface LocalImage {
 
 /** Parses `docker image inspect <ref>` output (a JSON array with one entry per reference). */
 export function parseImageInspect(stdout: string): LocalImage {
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout);
-  } catch (error) {
-    throw new PluginError(`docker image inspect printed something that is not JSON: ${(error as Error).message}`);
-  }
-  const parsed = inspectSchema.safeParse(json);
-  if (!parsed.success) throw new PluginError(`unexpected docker image inspect output: ${parsed.error.message}`);
-  const [image] = parsed.data;
+  const [image] = parseInspectOutput(stdout, inspectSchema, 'docker image inspect');
   return {
     id: image.Id,
     os: image.Os,

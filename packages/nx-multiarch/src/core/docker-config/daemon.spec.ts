@@ -16,16 +16,11 @@ describe('daemonConfigCandidates', () => {
     ],
     [{ option: '/opt/lab/daemon.json', env: {}, home: '/root', rootless: false }, ['/opt/lab/daemon.json']],
     [
-      { env: { NX_MULTIARCH_DAEMON_CONFIG: '/var/lib/lab/daemon.json' }, home: '/root', rootless: false },
-      ['/var/lib/lab/daemon.json'],
+      { env: { XDG_CONFIG_HOME: '/var/lib/lab/config' }, home: '/root', rootless: false },
+      ['/etc/docker/daemon.json', '/var/lib/lab/config/docker/daemon.json'],
     ],
     [
-      {
-        option: '/opt/a.json',
-        env: { NX_MULTIARCH_DAEMON_CONFIG: '/var/lib/lab/daemon.json' },
-        home: '/root',
-        rootless: false,
-      },
+      { option: '/opt/a.json', env: { XDG_CONFIG_HOME: '/var/lib/lab/config' }, home: '/root', rootless: false },
       ['/opt/a.json'],
     ],
   ])('%j', (search, expected) => {
@@ -54,12 +49,16 @@ describe('findDaemonConfig', () => {
   });
 });
 
-describe('NX_MULTIARCH_DAEMON_CONFIG', () => {
-  it('names the variable when its file is missing', () => {
-    const search = { env: { NX_MULTIARCH_DAEMON_CONFIG: '/gone.json' }, home: '/root', rootless: false };
+describe("the daemonConfig option, the one channel besides Docker's own locations", () => {
+  it('names the option when its file is missing', () => {
+    const search = { option: '/gone.json', env: {}, home: '/root', rootless: false };
     expect(() => findDaemonConfig(search, () => false)).toThrow(
-      'environment: NX_MULTIARCH_DAEMON_CONFIG: /gone.json does not exist',
+      'daemonConfig option: daemonConfig: /gone.json does not exist',
     );
+  });
+
+  it("is no error when Docker's own locations have no daemon.json", () => {
+    expect(findDaemonConfig({ env: {}, home: '/root', rootless: false }, () => false)).toBeUndefined();
   });
 });
 

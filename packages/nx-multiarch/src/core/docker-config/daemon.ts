@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { optionalStrings } from '../config/optional-strings';
 import { parseJson, validate } from '../config/validate';
 import { ConfigError } from '../failure/errors';
 import { proxySettings, type ProxySettings } from '../network/proxy';
@@ -26,8 +27,6 @@ export function daemonConfigSearch(
 /** The files Docker would read, in order: https://docs.docker.com/engine/daemon/#configuration-file */
 export function daemonConfigCandidates(search: DaemonConfigSearch): string[] {
   if (search.option) return [search.option];
-  // For a dockerd started with --config-file somewhere else (as the lab's is).
-  if (search.env.NX_MULTIARCH_DAEMON_CONFIG) return [search.env.NX_MULTIARCH_DAEMON_CONFIG];
   const xdg = search.env.XDG_CONFIG_HOME || join(search.home, '.config');
   const rootless = join(xdg, 'docker/daemon.json');
   return search.rootless ? [rootless, '/etc/docker/daemon.json'] : ['/etc/docker/daemon.json', rootless];
@@ -39,26 +38,18 @@ export function findDaemonConfig(
 ): string | undefined {
   const candidates = daemonConfigCandidates(search);
   const found = candidates.find((path) => exists(path));
-  const explicit = search.option ?? search.env.NX_MULTIARCH_DAEMON_CONFIG;
-  if (explicit && !found) {
-    const field = search.option ? 'daemonConfig' : 'NX_MULTIARCH_DAEMON_CONFIG';
+  if (search.option && !found) {
     throw new ConfigError(
-      search.option ? 'daemonConfig option' : 'environment',
-      field,
-      `${explicit} does not exist`,
-      `point ${field} at the daemon.json your dockerd reads, or remove it`,
+      'daemonConfig option',
+      'daemonConfig',
+      `${search.option} does not exist`,
+      'point daemonConfig at the daemon.json your dockerd reads, or remove it',
     );
   }
   return found;
 }
 
-const proxiesSchema = z
-  .object({
-    'http-proxy': z.string().optional(),
-    'https-proxy': z.string().optional(),
-    'no-proxy': z.string().optional(),
-  })
-  .passthrough();
+const proxiesSchema = optionalStrings('http-proxy', 'https-proxy', 'no-proxy').passthrough();
 
 const daemonJsonSchema = z
   .object({

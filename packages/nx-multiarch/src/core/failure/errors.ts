@@ -3,11 +3,14 @@ import type { FailureKind } from './classify';
 /** Base of every error the plugin expects and reports itself (anything else is a bug and is rethrown). */
 export class PluginError extends Error {
   override name = 'PluginError';
+  /** The failure kind this error class always is (bad options are `config`); absent: read from the error. */
+  readonly kind?: FailureKind;
 }
 
 /** Bad input: names the file (or option source), the field and the fix. */
 export class ConfigError extends PluginError {
   override name = 'ConfigError';
+  override readonly kind = 'config';
   constructor(
     readonly source: string,
     readonly field: string,
@@ -37,11 +40,13 @@ export class CommandError extends PluginError {
 /** The image that came out is not what was asked for (e.g. amd64 bytes tagged arm64). */
 export class VerificationError extends PluginError {
   override name = 'VerificationError';
+  override readonly kind = 'verification';
 }
 
 /** A multi-arch index would lack a platform nobody pushed. */
 export class MissingPlatformError extends PluginError {
   override name = 'MissingPlatformError';
+  override readonly kind = 'missing-platform';
 }
 
 /** A build that failed for good, with its last attempt (class, step, log) for the task's result line. */

@@ -8,6 +8,7 @@ import { extraTagsSchema, type ImageNaming, splitTags } from '../image/tag';
 import type { ServiceSpec } from './service';
 import { ARCHES, type Arch, ownPlatforms, parsePlatforms } from '../platform';
 import type { RetryPolicy } from './retry';
+import { retryOptionsShape, retryPolicyOf } from './retry-options';
 import { DEFAULT_STATE_DIR } from './state-dir';
 
 // The one source of the executor's options: schema.d.ts derives from it, and a spec checks schema.json against it.
@@ -29,10 +30,7 @@ export const buildImageOptionsSchema = z
     push: z.boolean().default(false),
     timeout: z.number().positive().default(3600),
     stallTimeout: z.number().positive().default(900),
-    attempts: z.number().int().min(1).default(3),
-    retryDelay: z.number().nonnegative().default(5),
-    maxRetryDelay: z.number().positive().default(120),
-    rateLimitDelay: z.number().nonnegative().default(30),
+    ...retryOptionsShape({ attempts: 3, retryDelay: 5, maxRetryDelay: 120, rateLimitDelay: 30 }),
     emulatedConcurrency: z.number().int().min(1).default(1),
     registryCache: z.boolean().default(false),
     cacheMode: z.enum(['min', 'max']).default('max'),
@@ -188,12 +186,7 @@ export function normalizeBuildImageOptions(
     push: o.push,
     timeoutMs: o.timeout * 1000,
     stallTimeoutMs: o.stallTimeout * 1000,
-    policy: {
-      attempts: o.attempts,
-      baseDelayMs: o.retryDelay * 1000,
-      maxDelayMs: o.maxRetryDelay * 1000,
-      rateLimitBaseDelayMs: o.rateLimitDelay * 1000,
-    },
+    policy: retryPolicyOf(o),
     emulatedConcurrency: o.emulatedConcurrency,
     cache: { registryCache: o.registryCache, cacheMode: o.cacheMode, cacheFrom: o.cacheFrom, cacheTo: o.cacheTo },
     secrets: o.secrets,

@@ -4,6 +4,7 @@ import { omitKeys, validate, withoutDefaults } from '../config/validate';
 import { extraTagsSchema, type ImageNaming, splitTags } from '../image/tag';
 import { type Arch, ownPlatforms, parsePlatforms } from '../platform';
 import type { RetryPolicy } from './retry';
+import { retryOptionsShape, retryPolicyOf } from './retry-options';
 import { DEFAULT_STATE_DIR } from './state-dir';
 import { buildImageOptionsSchema } from './build-image';
 
@@ -22,10 +23,7 @@ export const manifestOptionsSchema = z
     outputPath: z.string().optional(),
     timeout: z.number().positive().default(300),
     verifyTimeout: z.number().nonnegative().default(30),
-    attempts: z.number().int().min(1).default(4),
-    retryDelay: z.number().nonnegative().default(2),
-    maxRetryDelay: z.number().positive().default(60),
-    rateLimitDelay: z.number().nonnegative().default(15),
+    ...retryOptionsShape({ attempts: 4, retryDelay: 2, maxRetryDelay: 60, rateLimitDelay: 15 }),
     stateDir: z.string().default(DEFAULT_STATE_DIR),
     daemonConfig: z.string().optional(),
     dryRun: z.boolean().default(false),
@@ -101,12 +99,7 @@ export function normalizeManifestOptions(
     outputDir: resolve(o.outputPath ?? `dist/manifests/${project}`),
     timeoutMs: o.timeout * 1000,
     verifyTimeoutMs: o.verifyTimeout * 1000,
-    policy: {
-      attempts: o.attempts,
-      baseDelayMs: o.retryDelay * 1000,
-      maxDelayMs: o.maxRetryDelay * 1000,
-      rateLimitBaseDelayMs: o.rateLimitDelay * 1000,
-    },
+    policy: retryPolicyOf(o),
     stateDir: resolve(o.stateDir),
     ...(o.daemonConfig && { daemonConfig: resolve(o.daemonConfig) }),
     dryRun: o.dryRun,

@@ -4,14 +4,8 @@ import * as markdown from 'prettier/plugins/markdown';
 import { format } from 'prettier/standalone';
 import { z } from 'zod';
 import { pluginOptionsSchema } from './plugin';
-import {
-  type ConfigurationInput,
-  escapeText,
-  type JsonSchema,
-  loadConfigurationInput,
-  renderConfigurationReference,
-  typeOf,
-} from './reference';
+import { renderConfigurationReference } from './reference';
+import { type ConfigurationInput, type JsonSchema, loadConfigurationInput } from './reference-input';
 
 const REPO = join(__dirname, '../../../../..');
 const PACKAGE = join(REPO, 'packages/nx-multiarch');
@@ -205,55 +199,5 @@ describe('renderConfigurationReference', () => {
     expect(() => renderConfigurationReference({ ...sample, pluginOptions })).toThrow(
       'plugin option settings: executor run has no retry',
     );
-  });
-});
-
-describe('typeOf', () => {
-  test.each<[string, JsonSchema, string]>([
-    ['a primitive', { type: 'integer' }, 'integer'],
-    ['an enum', { type: 'string', enum: ['docker', 'remote'] }, '"docker" | "remote"'],
-    ['a constant', { type: 'boolean', const: false }, 'false'],
-    ['anyOf', { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }, 'string | string[]'],
-    ['oneOf', { oneOf: [{ type: 'number' }, { type: 'string', enum: ['auto'] }] }, 'number | "auto"'],
-    ['a list of types', { type: ['string', 'null'] }, 'string | null'],
-    ['an array of an enum', { type: 'array', items: { enum: ['amd64', 'arm64'] } }, '("amd64" | "arm64")[]'],
-    [
-      'an array of a union with an object',
-      {
-        type: 'array',
-        items: { anyOf: [{ type: 'string' }, { type: 'object', properties: { a: { type: 'string' } } }] },
-      },
-      '(string | { a?: string })[]',
-    ],
-    ['an array of one constant', { type: 'array', items: { const: 'x' } }, '"x"[]'],
-    ['a map', { type: 'object', additionalProperties: { type: 'string' } }, 'Record<string, string>'],
-    [
-      'a small object',
-      { type: 'object', properties: { name: { type: 'string' }, target: { type: 'string' } }, required: ['name'] },
-      '{ name: string; target?: string }',
-    ],
-    [
-      'an array of small objects',
-      { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } },
-      '{ name: string }[]',
-    ],
-    ['a larger object', { type: 'object', properties: { a: { type: 'string' }, b: {}, c: {}, d: {} } }, 'object'],
-    ['an object of anything', { type: 'object' }, 'object'],
-    ['no type', {}, 'unknown'],
-  ])('spells %s', (_name, schema, expected) => {
-    expect(typeOf(schema)).toBe(expected);
-  });
-});
-
-describe('escapeText', () => {
-  test.each([
-    ['a | b', 'a \\| b'],
-    ['`a|b` and a|b', '`a\\|b` and a\\|b'],
-    ['defaults to <context>/Dockerfile', 'defaults to \\<context>/Dockerfile'],
-    ['`<tag>-<arch>` stays code', '`<tag>-<arch>` stays code'],
-    ['*.tpl files, `src/*`', '\\*.tpl files, `src/*`'],
-    ['two\n  lines', 'two lines'],
-  ])('%j', (text, expected) => {
-    expect(escapeText(text)).toBe(expected);
   });
 });

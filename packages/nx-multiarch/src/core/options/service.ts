@@ -24,6 +24,7 @@ export interface ServiceSpec {
 
 export class ServiceError extends PluginError {
   override name = 'ServiceError';
+  override readonly kind = 'service';
 }
 
 /** Which arch of the service runs for a build; an arm64 build never quietly gets the amd64 service. */

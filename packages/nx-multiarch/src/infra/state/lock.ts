@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PluginError } from '../../core/failure/errors';
+import { type Look, poll } from '../retry/poll';
 
 export interface LockOptions {
   timeoutMs: number;
@@ -52,24 +53,8 @@ export function unlock(lockDir: string): void {
   rmSync(lockDir, { recursive: true, force: true });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Runs `fn` holding an exclusive lock. A lock whose owner died is taken over, so a killed run never blocks the next.
- */
-export async function withLock<T>(lockDir: string, fn: () => Promise<T>, options: LockOptions): Promise<T> {
-  const deadline = Date.now() + options.timeoutMs;
-  for (let waited = false; ; waited = true) {
-    const { owner } = tryLock(lockDir, options.isAlive);
-    if (owner === undefined) break;
-    if (Date.now() > deadline) {
-      throw new PluginError(
-        `timed out after ${options.timeoutMs / 1000} s waiting for ${lockDir} (held by pid ${owner})`,
-      );
-    }
-    if (!waited) options.onWait?.();
-    await sleep(options.pollMs ?? 200);
-  }
+/** Runs `fn` in the lock it was given, and lets go of it however `fn` ends. */
+async function holding<T>(lockDir: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } finally {
@@ -77,30 +62,43 @@ export async function withLock<T>(lockDir: string, fn: () => Promise<T>, options
   }
 }
 
+const pollOptions = (options: LockOptions) => ({
+  timeoutMs: options.timeoutMs,
+  intervalMs: options.pollMs ?? 200,
+  onWait: options.onWait,
+});
+
+/**
+ * Runs `fn` holding an exclusive lock. A lock whose owner died is taken over, so a killed run never blocks the next.
+ */
+export async function withLock<T>(lockDir: string, fn: () => Promise<T>, options: LockOptions): Promise<T> {
+  const held = await poll(
+    (): Look<string, number> => {
+      const { owner } = tryLock(lockDir, options.isAlive);
+      return owner === undefined ? { ready: true, value: lockDir } : { ready: false, pending: owner };
+    },
+    (owner) =>
+      new PluginError(`timed out after ${options.timeoutMs / 1000} s waiting for ${lockDir} (held by pid ${owner})`),
+    pollOptions(options),
+  );
+  return holding(held, fn);
+}
+
 /**
  * Runs `fn` in one of `limit` slots shared by every process using `dir` (parallel Nx tasks are processes):
  * at most `limit` run at once, the others wait. `onWait` hears once that this one has to.
  */
 export async function withSlot<T>(dir: string, limit: number, fn: () => Promise<T>, options: LockOptions): Promise<T> {
-  const deadline = Date.now() + options.timeoutMs;
-  let waited = false;
-  for (;;) {
-    for (let slot = 0; slot < limit; slot++) {
-      const lockDir = `${dir}/slot-${slot}`;
-      if (tryLock(lockDir, options.isAlive).owner !== undefined) continue;
-      try {
-        return await fn();
-      } finally {
-        unlock(lockDir);
+  const held = await poll(
+    (): Look<string, undefined> => {
+      for (let slot = 0; slot < limit; slot++) {
+        const lockDir = `${dir}/slot-${slot}`;
+        if (tryLock(lockDir, options.isAlive).owner === undefined) return { ready: true, value: lockDir };
       }
-    }
-    if (Date.now() > deadline) {
-      throw new PluginError(
-        `timed out after ${options.timeoutMs / 1000} s waiting for one of ${limit} slots in ${dir}`,
-      );
-    }
-    if (!waited) options.onWait?.();
-    waited = true;
-    await sleep(options.pollMs ?? 200);
-  }
+      return { ready: false, pending: undefined };
+    },
+    () => new PluginError(`timed out after ${options.timeoutMs / 1000} s waiting for one of ${limit} slots in ${dir}`),
+    pollOptions(options),
+  );
+  return holding(held, fn);
 }

@@ -10,7 +10,7 @@ import { imageOwners, imagesUsed } from '../../core/component/images';
 import { readWorkspaceEnv } from '../../core/env/workspace-env';
 import { PluginError } from '../../core/failure/errors';
 import { componentEdges, describeCycle, findCycle, type ComponentFacts } from '../../core/graph/edges';
-import { COMPONENT_TAG } from './create-nodes';
+import { COMPONENT_TAG } from './names';
 import { normalizePluginOptions, type PluginOptions } from '../../core/options/plugin';
 
 function componentsOf(context: CreateDependenciesContext, options: ReturnType<typeof normalizePluginOptions>) {

@@ -1,5 +1,5 @@
 import type { ProjectGraph, ProjectGraphProjectNode, TargetConfiguration, TaskResult, TaskResults } from '@nx/devkit';
-import type { RunTaskInput } from '../../ops/report/assemble';
+import type { RunTaskInput } from '../../ops/report/run-input';
 import type { RunGraph } from '../../infra/run/record';
 import { runTasks, workspaceProjectOf } from './tasks';
 

@@ -1,7 +1,7 @@
 import type { ProjectGraph, TaskResults } from '@nx/devkit';
 import { ConfigError } from '../../core/failure/errors';
 import { ARCHES, ociPlatform, ownPlatforms, parsePlatforms } from '../../core/platform';
-import type { NxTaskStatus, RunTaskInput } from '../../ops/report/assemble';
+import type { NxTaskStatus, RunTaskInput } from '../../ops/report/run-input';
 import { INDEX_COLUMN, type RunGraph } from '../../infra/run/record';
 
 const PREFIX = 'nx-multiarch:';

@@ -1,12 +1,15 @@
-import type { ExecutorContext } from '@nx/devkit';
 import type { BuildImageExecutorSchema } from '../../core/options/build-image';
 import { ARCHES, type Arch, nativeArch, ociPlatform, ownPlatforms, parsePlatforms } from '../../core/platform';
 import { contextTaskId, writeTaskReport } from '../../infra/run/record';
+import type { ErrorFailure } from '../../core/failure/of-error';
 import { type BuildFailure, runOutcome } from './summary';
+
+/** The Nx task a report is for (an executor's context has these). */
+type TaskIdentity = Parameters<typeof contextTaskId>[0];
 
 /** The build task's part of the run report: one outcome per image and platform. */
 export function reportBuildTask(
-  context: ExecutorContext,
+  context: TaskIdentity,
   outcomes: ReadonlyArray<Parameters<typeof runOutcome>[0]>,
   nativeArches: readonly Arch[] = [nativeArch()],
 ): void {
@@ -23,7 +26,7 @@ export function reportBuildTask(
 export function failedBeforeBuilding(
   options: BuildImageExecutorSchema,
   project: string,
-  why: { kind: 'config' | 'unknown'; evidence: string; message: string },
+  why: ErrorFailure & { message: string },
 ): BuildFailure[] {
   let arches: readonly Arch[] = ARCHES;
   try {
@@ -40,7 +43,7 @@ export function failedBeforeBuilding(
       image,
       platform: ociPlatform(arch),
       attempts: 1,
-      failure: { class: 'permanent' as const, kind: why.kind, evidence: why.evidence },
+      failure: { class: why.class, kind: why.kind, evidence: why.evidence },
       message: why.message,
       durationMs: 0,
       finishedAt,

@@ -1,7 +1,7 @@
 import { dirname, relative } from 'node:path';
-import { logger } from '@nx/devkit';
-import { BuildFailedError, ConfigError, PluginError, VerificationError } from '../../core/failure/errors';
-import type { FailureKind } from '../../core/failure/classify';
+import { BuildFailedError, PluginError } from '../../core/failure/errors';
+import { failureOfError } from '../../core/failure/of-error';
+import type { Log } from '../../core/log';
 import { contextWarning, hasDockerignore, walkContext } from '../../core/image/build-context';
 import { cacheFlags } from '../../core/image/cache';
 import { produceImage, type ProduceContext, reusableBuild } from './produce';
@@ -19,33 +19,20 @@ export type BuildOutcome = BuildRecord | BuildFailure;
 // An emulated build waits for a slot as long as a build may take.
 const SLOT_WAIT_MS = 6 * 3600_000;
 
-function report(outcome: BuildOutcome): BuildOutcome {
-  if ('failure' in outcome) logger.error(`nx-multiarch: ${resultLine(outcome)}`);
-  else logger.info(`nx-multiarch: ${resultLine(outcome)}`);
+function report(log: Log, outcome: BuildOutcome): BuildOutcome {
+  if ('failure' in outcome) log.error(`nx-multiarch: ${resultLine(outcome)}`);
+  else log.info(`nx-multiarch: ${resultLine(outcome)}`);
   return outcome;
-}
-
-// What failed when no build attempt reported a classified failure of its own.
-function kindOf(error: PluginError): FailureKind {
-  if (error instanceof ServiceError) return 'service';
-  if (error instanceof VerificationError) return 'verification';
-  if (error instanceof ConfigError) return 'config';
-  return 'unknown';
 }
 
 function failureOf(ctx: ProduceContext, image: Image, arch: Arch, error: PluginError, started: number): BuildFailure {
   const last = error instanceof BuildFailedError ? error.last : undefined;
-  const failure: BuildFailure['failure'] = last?.failure ?? {
-    class: 'permanent',
-    kind: kindOf(error),
-    evidence: error.message.split('\n')[0],
-  };
   return {
     project: ctx.options.project,
     image: image.name,
     platform: ociPlatform(arch),
     attempts: last?.attempt ?? 1,
-    failure: { ...failure, evidence: ctx.mask(failure.evidence) },
+    failure: failureOfError(error, 'unknown', { clean: ctx.mask }),
     ...(last?.step && { step: last.step }),
     ...(last?.logFile && { logFile: last.logFile }),
     message: ctx.mask(error.message),
@@ -55,19 +42,24 @@ function failureOf(ctx: ProduceContext, image: Image, arch: Arch, error: PluginE
 }
 
 /** Builds `images` for one platform with its build-time services running; a failed image does not stop the next. */
-async function buildImages(ctx: ProduceContext, images: readonly Image[], arch: Arch): Promise<BuildOutcome[]> {
+async function buildImages(
+  ctx: ProduceContext,
+  log: Log,
+  images: readonly Image[],
+  arch: Arch,
+): Promise<BuildOutcome[]> {
   const { options } = ctx;
   const started = Date.now();
   let services: Awaited<ReturnType<typeof startServices>>;
   try {
-    services = await startServices(options.project, options.services, arch);
+    services = await startServices(options.project, options.services, arch, log);
   } catch (error) {
     // Every image of this platform failed for want of its services; the other platforms still build.
     if (!(error instanceof PluginError)) throw error;
     const failure = error instanceof ServiceError ? error : new ServiceError(error.message);
     // The whole message: it carries the service container's last log lines.
-    logger.error(`nx-multiarch: ${options.project}: ${ctx.mask(error.message)}`);
-    return images.map((image) => report(failureOf(ctx, image, arch, failure, started)));
+    log.error(`nx-multiarch: ${options.project}: ${ctx.mask(error.message)}`);
+    return images.map((image) => report(log, failureOf(ctx, image, arch, failure, started)));
   }
   const outcomes: BuildOutcome[] = [];
   try {
@@ -84,12 +76,12 @@ async function buildImages(ctx: ProduceContext, images: readonly Image[], arch: 
         const built = await withLock(lock, () => produceImage({ ...ctx, services: inputs }, image, arch, prefix), {
           timeoutMs: SLOT_WAIT_MS,
           pollMs: 500,
-          onWait: () => logger.info(`${prefix}another run is building this image; waiting for it to finish`),
+          onWait: () => log.info(`${prefix}another run is building this image; waiting for it to finish`),
         });
-        outcomes.push(report(built));
+        outcomes.push(report(log, built));
       } catch (error) {
         if (!(error instanceof PluginError)) throw error;
-        outcomes.push(report(failureOf(ctx, image, arch, error, started)));
+        outcomes.push(report(log, failureOf(ctx, image, arch, error, started)));
       }
     }
   } finally {
@@ -99,16 +91,16 @@ async function buildImages(ctx: ProduceContext, images: readonly Image[], arch: 
 }
 
 // A context above the component (a repository root) without a .dockerignore sends everything, secrets too.
-function warnWideContext(options: ProduceContext['options']): void {
+function warnWideContext(options: ProduceContext['options'], log: Log): void {
   if (options.source.kind !== 'dockerfile') return;
   const { context, dockerfile } = options.source;
   const above = relative(context, dirname(dockerfile));
   if (above === '' || above.startsWith('..') || hasDockerignore(context, dockerfile)) return;
-  logger.warn(`nx-multiarch: ${contextWarning(options.project, context, walkContext(context))}`);
+  log.warn(`nx-multiarch: ${contextWarning(options.project, context, walkContext(context))}`);
 }
 
 // What the driver cannot do with the cache settings, said once per task (and bad settings refused before building).
-function warnCache(ctx: ProduceContext): void {
+function warnCache(ctx: ProduceContext, log: Log): void {
   const { options } = ctx;
   if (options.source.kind !== 'dockerfile' || options.platforms.length === 0) return;
   const driver = ctx.environment.builder?.driver ?? 'docker';
@@ -121,7 +113,7 @@ function warnCache(ctx: ProduceContext): void {
     driver,
     source,
   );
-  if (note) logger.warn(`nx-multiarch: ${options.project}: ${note}`);
+  if (note) log.warn(`nx-multiarch: ${options.project}: ${note}`);
 }
 
 /**
@@ -129,35 +121,35 @@ function warnCache(ctx: ProduceContext): void {
  * without services or an emulation slot; a failure does not stop the other platforms (the task still fails).
  * Emulated platforms take one of `emulatedConcurrency` slots shared by all tasks of the run.
  */
-export async function buildTask(ctx: ProduceContext): Promise<BuildOutcome[]> {
+export async function buildTask(ctx: ProduceContext, log: Log): Promise<BuildOutcome[]> {
   const { options } = ctx;
-  warnWideContext(options);
-  warnCache(ctx);
+  warnWideContext(options, log);
+  warnCache(ctx, log);
   const native = builderNativeArches(ctx.environment.builder);
   const outcomes: BuildOutcome[] = [];
   for (const arch of options.platforms) {
     const todo: Image[] = [];
     for (const image of options.images) {
       const prefix = progressPrefix(options.project, image.name, ociPlatform(arch));
-      const reused = await reusableBuild(ctx, image, arch, (why) => logger.info(`${prefix}building again: ${why}`));
-      if (reused) outcomes.push(report(reused));
+      const reused = await reusableBuild(ctx, image, arch, (why) => log.info(`${prefix}building again: ${why}`));
+      if (reused) outcomes.push(report(log, reused));
       else todo.push(image);
     }
     if (todo.length === 0) continue;
     if (native.includes(arch)) {
-      outcomes.push(...(await buildImages(ctx, todo, arch)));
+      outcomes.push(...(await buildImages(ctx, log, todo, arch)));
       continue;
     }
-    logger.info(
+    log.info(
       `nx-multiarch: ${options.project}: ${ociPlatform(arch)} runs under QEMU emulation, the builder being native ` +
         `for ${native.map(ociPlatform).join(', ')} (slow, CPU-heavy: at most ${options.emulatedConcurrency} such ` +
         'build(s) at once)',
     );
     const slots = `${options.stateDir}/emulated`;
-    const built = await withSlot(slots, options.emulatedConcurrency, () => buildImages(ctx, todo, arch), {
+    const built = await withSlot(slots, options.emulatedConcurrency, () => buildImages(ctx, log, todo, arch), {
       timeoutMs: SLOT_WAIT_MS,
       pollMs: 500,
-      onWait: () => logger.info(`nx-multiarch: ${options.project}: waiting for a free emulated-build slot`),
+      onWait: () => log.info(`nx-multiarch: ${options.project}: waiting for a free emulated-build slot`),
     });
     outcomes.push(...built);
   }

@@ -24,7 +24,7 @@ describe('checks', () => {
     [
       'daemon down',
       daemonCheck(undefined, 'Cannot connect to the Docker daemon', 3),
-      { verdict: 'fail', remedy: expect.stringContaining('tools/lab/lab up') },
+      { verdict: 'fail', remedy: expect.stringContaining('point DOCKER_HOST at the daemon') },
     ],
     ['buildx old', buildxCheck({ raw: '0.12.1', major: 0, minor: 12, patch: 1 }, undefined), { verdict: 'warn' }],
     ['buildx missing', buildxCheck(undefined, "'buildx' is not a docker command"), { verdict: 'fail' }],

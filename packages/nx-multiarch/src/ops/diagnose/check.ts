@@ -24,7 +24,7 @@ export function daemonCheck(version: string | undefined, error: string | undefin
     id: 'daemon',
     verdict: 'fail',
     detail: `no Docker daemon answers (${error ?? 'no answer'})`,
-    remedy: 'start dockerd or point DOCKER_HOST at it; on a lab machine: tools/lab/lab up',
+    remedy: 'start dockerd (e.g. systemctl start docker) or point DOCKER_HOST at the daemon that runs',
     ms,
   };
 }
@@ -68,7 +68,7 @@ export function qemuCheck(
       id,
       verdict: 'fail',
       detail: `qemu-${qemuName} is not registered in binfmt_misc: ${arch} RUN steps cannot execute`,
-      remedy: `install qemu-user-static and register it (tools/lab/lab up does both), or add a native ${arch} node to the builder`,
+      remedy: `register QEMU for ${arch} in binfmt_misc (Debian: apt-get install qemu-user-static binfmt-support), or add a native ${arch} node to the builder`,
     };
   }
   if (!/^enabled/m.test(registration)) {

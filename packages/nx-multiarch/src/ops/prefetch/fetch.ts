@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { inspectImageArgs, type LocalImage, parseImageInspect, pullImageArgs } from '../../cli/docker/image';
 import { CommandError, VerificationError } from '../../core/failure/errors';
 import { type Classification, classifyFailure } from '../../core/failure/classify';
-import { commandFields, type FailureRecord } from '../../infra/run/failure-log';
+import { type FailureRecord } from '../../infra/run/failure-log';
+import { attemptFields } from '../../infra/run/attempt-fields';
 import { run, type Runner } from '../../cli/exec';
 import { type Arch, ociPlatform } from '../../core/platform';
 import { type AttemptFailure, withRetries } from '../../infra/retry/policy';
@@ -143,12 +144,7 @@ export function attemptRecord(report: AttemptReport, project: string, now: Date 
     neededBy: report.item.projects,
     image: report.item.ref,
     platform: ociPlatform(report.item.arch),
-    attempt: report.attempt,
-    ...(report.nextDelayMs !== undefined && { retryInMs: report.nextDelayMs }),
-    class: report.failure.class,
-    kind: report.failure.kind,
-    evidence: report.failure.evidence,
-    ...commandFields(error),
+    ...attemptFields(report),
     argv: report.argv,
     message: error instanceof Error ? error.message : String(error),
   };

@@ -6,7 +6,8 @@ import type { AttemptReport, PrefetchOutcome } from './fetch';
 import type { PrefetchItem, PrefetchPlan } from './plan';
 import { describeAttempt, describePlan, mirrorHint, summarizePrefetch } from './summary';
 
-const errorText = (name: string) => readFileSync(join(__dirname, '../../../test/fixtures/errors', name), 'utf8').trimEnd();
+const errorText = (name: string) =>
+  readFileSync(join(__dirname, '../../../test/fixtures/errors', name), 'utf8').trimEnd();
 const pullFailure = (name: string) => classifyFailure(errorText(name), { operation: 'pull' });
 
 const alpineArm: PrefetchItem = { ref: 'docker.io/library/alpine:3.20', arch: 'arm64', projects: ['gateway', 'api'] };

@@ -1,29 +1,23 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readRecord, recordPath } from '../build/record';
-import { imagetoolsCreateArgs, imagetoolsInspectArgs, parsePushedImage, type PushedImage } from '../../cli/buildx/imagetools';
-import { CommandError, ConfigError, MissingPlatformError, PluginError, VerificationError } from '../../core/failure/errors';
+import { imagetoolsCreateArgs } from '../../cli/buildx/imagetools';
+import {
+  CommandError,
+  ConfigError,
+  MissingPlatformError,
+  PluginError,
+  VerificationError,
+} from '../../core/failure/errors';
 import type { NormalizedManifestOptions } from '../../core/options/manifest';
 import { type Classification, classifyFailure } from '../../core/failure/classify';
-import { appendFailure, commandFields, type FailureRecord } from '../../infra/run/failure-log';
+import { type FailureRecord } from '../../infra/run/failure-log';
 import { redactText } from '../../core/network/proxy';
 import { archTag, imageRepository } from '../../core/image/tag';
-import { type Arch, ociPlatform } from '../../core/platform';
-import type { Runner } from '../../cli/exec';
+import { ociPlatform } from '../../core/platform';
 import { INDEX_COLUMN, type Outcome } from '../../infra/run/record';
-import { type AttemptFailure, withRetries } from '../../infra/retry/policy';
-import { describeEntries, type ExpectedEntry, indexProblems, platformManifest } from './verify';
-
-/** Where one component image's per-arch pushes are, as push-image recorded them. */
-export interface ArchSource {
-  arch: Arch;
-  /** The per-arch tag (`<repo>:<tag>-<arch>`). */
-  ref: string;
-  recordFile: string;
-  /** The manifest digest push-image pushed; undefined when nothing pushed was recorded. */
-  digest?: string;
-  /** Why there is no digest. */
-  absent?: string;
-}
+import { registryClient, type RegistryContext } from './registry';
+import { type ArchSource, missingMessage, presentSources } from './sources';
+import { describeEntries, indexProblems } from './verify';
 
 /** Every tag the index is published under: the component's tag, then the extra ones. */
 export function manifestTags(options: NormalizedManifestOptions, image: string): string[] {
@@ -69,16 +63,11 @@ export interface ManifestRecord {
   finishedAt: string;
 }
 
-export interface ManifestContext {
+/** What publishing an index needs: the registry's context, the whole options and the task's progress log. */
+export interface ManifestContext extends RegistryContext {
   options: NormalizedManifestOptions;
-  /** The builder whose registry config (mirrors, plain-HTTP, insecure) imagetools reads. */
-  builder?: string;
-  runner: Runner;
-  env: Record<string, string | undefined>;
   /** Progress lines (the task's log). */
   log: (line: string) => void;
-  warn: (line: string) => void;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Why a registry command failed, from its output; not-found and auth are permanent, network trouble is not. */
@@ -103,85 +92,6 @@ export function manifestFailure(error: PluginError): Pick<FailureRecord, 'class'
   return { class: 'permanent', kind, evidence: redactText(error.message.split('\n')[0]) };
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function logAttempt(ctx: ManifestContext, image: string, argv: string[], report: AttemptFailure): void {
-  const error = report.error;
-  appendFailure(ctx.options.stateDir, {
-    time: new Date().toISOString(),
-    operation: 'manifest',
-    project: ctx.options.project,
-    image,
-    attempt: report.attempt,
-    ...(report.nextDelayMs !== undefined && { retryInMs: report.nextDelayMs }),
-    class: report.failure.class,
-    kind: report.failure.kind,
-    evidence: report.failure.evidence,
-    ...commandFields(error),
-    argv,
-    message: error instanceof Error ? error.message : String(error),
-  });
-  if (report.nextDelayMs !== undefined) {
-    ctx.warn(
-      `${image}: ${report.failure.kind} (${report.failure.evidence}); attempt ${report.attempt + 1} ` +
-        `in ${Math.round(report.nextDelayMs / 1000)} s`,
-    );
-  }
-}
-
-/**
- * Runs one docker command against the registry, retrying what the classifier calls transient. A lookup's not-found
- * is an answer, not a failure: it is not logged.
- */
-async function registry(ctx: ManifestContext, image: string, args: string[], lookup = false): Promise<string> {
-  const { options } = ctx;
-  const result = await withRetries(
-    () =>
-      ctx.runner('docker', args, { timeoutMs: options.timeoutMs, env: ctx.env, echo: !lookup, prefix: `[${image}] ` }),
-    classifyRegistryError,
-    options.policy,
-    (report) => {
-      if (!(lookup && report.failure.kind === 'not-found')) logAttempt(ctx, image, ['docker', ...args], report);
-    },
-    ctx.sleep,
-  );
-  return result.stdout;
-}
-
-/** The manifest (or index) a reference names in the registry; undefined when the registry says it has none. */
-async function inspect(ctx: ManifestContext, ref: string): Promise<PushedImage | undefined> {
-  try {
-    return parsePushedImage(await registry(ctx, ref, imagetoolsInspectArgs(ref, ctx.builder), true), ref);
-  } catch (error) {
-    if (classifyRegistryError(error).kind === 'not-found') return undefined;
-    throw error;
-  }
-}
-
-/** Reads a tag back until it is the expected index: registries are eventually consistent (MANIFEST_UNKNOWN, stale). */
-async function readBack(ctx: ManifestContext, ref: string, expected: readonly ExpectedEntry[]): Promise<PushedImage> {
-  const deadline = Date.now() + ctx.options.verifyTimeoutMs;
-  for (;;) {
-    const found = await inspect(ctx, ref);
-    const problems = indexProblems(found, expected);
-    if (problems.length === 0) return found as PushedImage;
-    if (Date.now() >= deadline) {
-      throw new VerificationError(`${ref} was published, but read back from the registry ${problems.join('; ')}`);
-    }
-    await (ctx.sleep ?? sleep)(Math.min(1000, Math.max(0, deadline - Date.now())));
-  }
-}
-
-function missingMessage(options: NormalizedManifestOptions, missing: ArchSource[]): string {
-  const notBuilt = missing.filter((s) => !options.builtNow.includes(s.arch)).map((s) => s.arch);
-  return (
-    `the index needs ${missing.map((s) => `${ociPlatform(s.arch)}, which was not pushed (${s.absent})`).join('; ')}. ` +
-    `Fix: nx run ${options.project}:push-image --platform=${missing.map((s) => s.arch).join(',')}` +
-    (notBuilt.length > 0 ? ` (this run built only ${options.builtNow.join(',')}: --platform)` : '') +
-    (options.partial ? '' : ', or allow an index without it: --partial')
-  );
-}
-
 /**
  * Publishes one image's multi-arch index: checks each per-arch push in the registry (by digest, and that it is that
  * platform), creates the index unless every tag already is exactly it, then reads every tag back and checks it.
@@ -189,20 +99,10 @@ function missingMessage(options: NormalizedManifestOptions, missing: ArchSource[
 export async function publishManifest(ctx: ManifestContext, image: string): Promise<ManifestRecord> {
   const started = Date.now();
   const { options } = ctx;
+  const registry = registryClient(ctx, classifyRegistryError);
   const sources = archSources(options, image);
   const refs = sourceRefs(options, image, sources);
-  const expected: ExpectedEntry[] = [];
-  const present: ArchSource[] = [];
-  for (const [i, source] of sources.entries()) {
-    if (!source.digest) continue;
-    const pushed = await inspect(ctx, refs[i]);
-    if (!pushed) {
-      source.absent = `${refs[i]} (pushed as ${source.ref}) is no longer in the registry`;
-      continue;
-    }
-    expected.push({ arch: source.arch, digest: platformManifest(pushed, source.ref, source.arch) });
-    present.push(source);
-  }
+  const { present, expected } = await presentSources(registry, sources, refs);
   const missing = sources.filter((s) => !present.includes(s));
   if (missing.length > 0) {
     const message = missingMessage(options, missing);
@@ -215,7 +115,7 @@ export async function publishManifest(ctx: ManifestContext, image: string): Prom
   const current = new Set<string>();
   let upToDate = true;
   for (const tag of tags) {
-    const found = await inspect(ctx, tag);
+    const found = await registry.inspect(tag);
     if (found && indexProblems(found, expected).length === 0) current.add(found.digest);
     else upToDate = false;
   }
@@ -223,10 +123,10 @@ export async function publishManifest(ctx: ManifestContext, image: string): Prom
   if (create) {
     const argv = imagetoolsCreateArgs(tags, sourceRefs(options, image, present), ctx.builder);
     ctx.log(`docker ${argv.join(' ')}`);
-    await registry(ctx, tags[0], argv);
+    await registry.command(tags[0], argv);
   }
   const published = [];
-  for (const tag of tags) published.push(await readBack(ctx, tag, expected));
+  for (const tag of tags) published.push(await registry.readBack(tag, expected));
   const digests = new Set(published.map((p) => p.digest));
   if (digests.size > 1) {
     throw new VerificationError(

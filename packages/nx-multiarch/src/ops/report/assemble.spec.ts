@@ -1,14 +1,7 @@
 import type { FailureRecord } from '../../infra/run/failure-log';
-import {
-  assembleRun,
-  type Cell,
-  criticalPath,
-  type RunInput,
-  type RunRecord,
-  type RunTask,
-  type RunTaskInput,
-  predecessors,
-} from './assemble';
+import { assembleRun } from './assemble';
+import type { RunInput, RunTaskInput } from './run-input';
+import type { Cell, RunRecord } from './run-record';
 import type { Outcome, TaskReport } from '../../infra/run/record';
 
 const T0 = Date.parse('2026-11-25T10:00:00.000Z');
@@ -846,73 +839,7 @@ describe('assembleRun: the run as a whole', () => {
   });
 });
 
-describe('predecessors', () => {
-  const tasks: RunTaskInput[] = [
-    task('acme:builder-setup'),
-    task('acme:prefetch'),
-    task('base:render'),
-    task('base:build-image'),
-    task('base:push-image'),
-    task('base:manifest'),
-    task('api:render', { dependsOnProjects: ['base'] }),
-    task('api:build-image', { dependsOnProjects: ['base'] }),
-    task('api:push-image', { dependsOnProjects: ['base'] }),
-    task('api:manifest', { dependsOnProjects: ['base'] }),
-    task('docs:build-image', { dependsOnProjects: ['elsewhere'] }),
-  ];
-  const after = predecessors(tasks);
-  const WS = ['acme:builder-setup', 'acme:prefetch'];
-
-  test.each<[string, string[]]>([
-    ['acme:builder-setup', []],
-    ['acme:prefetch', ['acme:builder-setup']],
-    // render runs before the builder exists.
-    ['base:render', []],
-    ['base:build-image', [...WS, 'base:render']],
-    ['base:push-image', [...WS, 'base:render', 'base:build-image']],
-    ['base:manifest', [...WS, 'base:render', 'base:build-image', 'base:push-image']],
-    // Of a project it depends on, only the same target.
-    ['api:render', ['base:render']],
-    ['api:build-image', [...WS, 'base:build-image', 'api:render']],
-    ['api:push-image', [...WS, 'base:push-image', 'api:render', 'api:build-image']],
-    ['api:manifest', [...WS, 'base:manifest', 'api:render', 'api:build-image', 'api:push-image']],
-    // A project outside the run adds nothing.
-    ['docs:build-image', WS],
-  ])('%s waits for %p', (id, expected) => {
-    expect(after.get(id)).toEqual(expected);
-  });
-
-  it('has an entry for every task', () => {
-    expect([...after.keys()]).toEqual(tasks.map((t) => t.id));
-  });
-
-  // Reported: without a recorded task graph, prefetch is not linked to builder-setup (which it depends on in the
-  // project graph, see create-nodes), so the critical path stops at prefetch. Flip to `it` with the fix.
-  it('prefetch waits for builder-setup', () => {
-    expect(after.get('acme:prefetch')).toEqual(['acme:builder-setup']);
-  });
-});
-
-describe('predecessors from the recorded task graph', () => {
-  it("takes a task's recorded dependencies as they are, workspace tasks too", () => {
-    const after = predecessors([
-      task('acme:builder-setup', { after: [] }),
-      task('acme:prefetch', { after: ['acme:builder-setup'] }),
-      task('base:build-image', { after: ['acme:prefetch'] }),
-      // Recorded as waiting for nothing: no workspace tasks or earlier stages added.
-      task('base:push-image', { after: [] }),
-      // Not recorded: the fallback.
-      task('api:build-image', { dependsOnProjects: ['base'] }),
-    ]);
-    expect(Object.fromEntries(after)).toEqual({
-      'acme:builder-setup': [],
-      'acme:prefetch': ['acme:builder-setup'],
-      'base:build-image': ['acme:prefetch'],
-      'base:push-image': [],
-      'api:build-image': ['acme:builder-setup', 'acme:prefetch', 'base:build-image'],
-    });
-  });
-
+describe('assembleRun: the recorded task graph', () => {
   it('gives the critical path from builder-setup on, and blockedBy through the recorded edges', () => {
     const record = assembleRun(
       input({
@@ -928,61 +855,5 @@ describe('predecessors from the recorded task graph', () => {
       criticalPath: ['acme:builder-setup', 'acme:prefetch', 'base:build-image'],
       blockedBy: ['base:build-image'],
     });
-  });
-});
-
-describe('criticalPath', () => {
-  const runTask = (id: string, after: string[], from?: number, to?: number): RunTask => ({
-    id,
-    project: id.split(':')[0],
-    target: id.split(':')[1] ?? 'build-image',
-    executor: 'nx-multiarch:build-image',
-    scope: 'component',
-    status: 'success',
-    ...(from !== undefined && { startedAt: at(from) }),
-    ...(to !== undefined && { endedAt: at(to) }),
-    ...(from !== undefined && to !== undefined && { durationMs: (to - from) * 1000 }),
-    after,
-  });
-
-  // prettier-ignore
-  test.each<[string, RunTask[], string[]]>([
-    ['no task', [], []],
-    ['one task', [runTask('a', [], 0, 1)], ['a']],
-    ['from the task that ended last, through the predecessor that ended last before it started', [
-      runTask('a', [], 0, 1),
-      runTask('b', [], 0, 2),
-      runTask('c', ['a', 'b'], 2, 10),
-      runTask('d', ['a'], 1, 5),
-    ], ['b', 'c']],
-    ['a predecessor that ended after the task started did not hold it up', [
-      runTask('a', [], 0, 1),
-      runTask('late', [], 0, 3),
-      runTask('c', ['a', 'late'], 2, 10),
-    ], ['a', 'c']],
-    ['within 50 ms of the start counts as before it', [
-      runTask('a', [], 0, 1),
-      runTask('close', [], 0, 2.05),
-      runTask('c', ['a', 'close'], 2, 10),
-    ], ['close', 'c']],
-    ['a chain of three', [
-      runTask('x', [], 0, 1),
-      runTask('y', ['x'], 1, 4),
-      runTask('z', ['y'], 4, 9),
-      runTask('other', ['x'], 1, 8),
-    ], ['x', 'y', 'z']],
-    ['untimed tasks are neither the end nor on the way', [
-      runTask('a', [], 0, 1),
-      runTask('untimed', []),
-      runTask('half', [], 0),
-      runTask('c', ['untimed', 'half', 'a'], 1, 4),
-    ], ['a', 'c']],
-    ['a predecessor that is no task of the run', [runTask('c', ['gone'], 1, 4)], ['c']],
-    ['stops on a cycle', [
-      runTask('a', ['b'], 0, 0.04),
-      runTask('b', ['a'], 0, 0.04),
-    ], ['b', 'a']],
-  ])('%s', (_name, tasks, expected) => {
-    expect(criticalPath(tasks)).toEqual(expected);
   });
 });

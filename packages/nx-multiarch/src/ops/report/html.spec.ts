@@ -1,4 +1,4 @@
-import type { Cell, RunRecord, RunTask } from './assemble';
+import type { Cell, RunRecord, RunTask } from './run-record';
 import { CELL_COLORS, escapeHtml, packBars, reportHtml } from './html';
 
 const T0 = Date.parse('2026-11-25T10:00:00.000Z');

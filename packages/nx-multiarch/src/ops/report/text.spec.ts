@@ -1,4 +1,4 @@
-import type { Cell, RunRecord, RunTask, TaskProblem } from './assemble';
+import type { Cell, RunRecord, RunTask, TaskProblem } from './run-record';
 import {
   criticalPathLine,
   duration,

@@ -1,4 +1,4 @@
-import type { Cell, RunRecord } from './assemble';
+import type { Cell, RunRecord } from './run-record';
 import { INDEX_COLUMN } from '../../infra/run/record';
 
 const MARK: Record<Cell['status'], string> = { built: '✔', cached: '✔', failed: '✖', skipped: '-' };

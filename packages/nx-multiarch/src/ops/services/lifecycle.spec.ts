@@ -6,11 +6,12 @@ import type { ServiceSpec } from '../../core/options/service';
 // The daemon is a fake (what `docker` answers is scripted below); process.kill is spied on, so no real signal is sent.
 jest.mock('../../cli/docker/cli', () => ({ docker: jest.fn() }));
 jest.mock('../../infra/network/probe', () => ({ httpProbe: jest.fn() }));
-jest.mock('@nx/devkit', () => ({ logger: { info: jest.fn(), warn: jest.fn(), error: jest.fn() } }));
+const log = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
 
 const running = readFileSync(join(__dirname, '../../../test/fixtures/docker/container-inspect-running.json'), 'utf8');
 
 type Lifecycle = typeof import('./lifecycle');
+type Interrupt = typeof import('./interrupt');
 type Outcome = 'ok' | 'killed' | 'conflict';
 
 const SPEC: ServiceSpec = {
@@ -95,6 +96,7 @@ jest.setTimeout(30_000);
 
 describe('build-time services: an interrupt', () => {
   let lifecycle: Lifecycle;
+  let cleanup: Interrupt;
   let daemon: ReturnType<typeof fakeDaemon>;
   let kill: jest.SpyInstance;
   let exit: jest.SpyInstance;
@@ -112,6 +114,7 @@ describe('build-time services: an interrupt', () => {
       status: 404,
     });
     lifecycle = jest.requireActual('./lifecycle');
+    cleanup = jest.requireActual('./interrupt');
     kill = jest.spyOn(process, 'kill').mockImplementation(() => true);
     // The signal was not sent, so the process is still alive after it: the handler then exits, as asked.
     exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as () => never);
@@ -140,7 +143,7 @@ describe('build-time services: an interrupt', () => {
 
   it('removes the service although the first removals are killed or refused, then dies of the signal', async () => {
     let settled = false;
-    void lifecycle.startServices('app', [SPEC], 'amd64').finally(() => (settled = true));
+    void lifecycle.startServices('app', [SPEC], 'amd64', log).finally(() => (settled = true));
     await until(() => daemon.containers.size === 1, 'the service container');
     daemon.removals.push('killed', 'conflict', 'killed');
 
@@ -163,7 +166,7 @@ describe('build-time services: an interrupt', () => {
 
   it('waits for a docker run in flight, and removes the container it creates', async () => {
     daemon.runHeld.value = true;
-    void lifecycle.startServices('app', [SPEC], 'amd64').catch(() => undefined);
+    void lifecycle.startServices('app', [SPEC], 'amd64', log).catch(() => undefined);
     await until(() => daemon.calls.some((c) => c.args[0] === 'run'), 'docker run');
 
     interrupt('SIGINT');
@@ -183,7 +186,7 @@ describe('build-time services: an interrupt', () => {
     });
     daemon.imageHeld.value = 'e2e-svc/cache:';
     const cache: ServiceSpec = { ...SPEC, project: 'cache', repository: 'e2e-svc/cache', hostname: 'cache' };
-    void lifecycle.startServices('app', [SPEC, cache], 'amd64');
+    void lifecycle.startServices('app', [SPEC, cache], 'amd64', log);
     await until(
       () => daemon.calls.some((c) => c.args[0] === 'image' && c.args[2].startsWith('e2e-svc/cache:')),
       'cache',
@@ -204,7 +207,7 @@ describe('build-time services: an interrupt', () => {
         ms: 1,
         status: 200,
       });
-      return lifecycle.startServices('app', [SPEC], 'amd64');
+      return lifecycle.startServices('app', [SPEC], 'amd64', log);
     })();
     daemon.removals.push('killed', 'killed');
     interrupt('SIGINT');
@@ -221,12 +224,12 @@ describe('build-time services: an interrupt', () => {
     daemon.containers.set('mine', process.pid);
     daemon.removals.push(...Array<Outcome>(100).fill('killed'));
     const started = Date.now();
-    expect(await lifecycle.removeOwnContainers(600)).toEqual(['mine']);
+    expect(await cleanup.removeOwnContainers(600)).toEqual(['mine']);
     expect(Date.now() - started).toBeGreaterThanOrEqual(600);
     for (const call of removals()) expect(call.args).toEqual(['rm', '--force', '--volumes', 'mine']);
 
     daemon.removals.length = 0;
-    expect(await lifecycle.removeOwnContainers(600)).toEqual([]);
+    expect(await cleanup.removeOwnContainers(600)).toEqual([]);
     expect([...daemon.containers.keys()]).toEqual(['other-run']);
   });
 });

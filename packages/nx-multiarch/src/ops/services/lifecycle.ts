@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { logger } from '@nx/devkit';
 import { docker } from '../../cli/docker/cli';
 import { inspectImageArgs, parseImageInspect, verifyImagePlatform } from '../../cli/docker/image';
 import { CommandError } from '../../core/failure/errors';
@@ -19,6 +18,8 @@ import {
   runServiceArgs,
 } from '../../cli/docker/container';
 import { waitForHealth } from './health';
+import { installSignalHandlers, live, removeNow, starting, untilStopped } from './interrupt';
+import type { Log } from '../../core/log';
 import {
   serviceAddHost,
   serviceArch,
@@ -32,9 +33,6 @@ import {
 const DOCKER_TIMEOUT_MS = 60_000;
 const PROBE_TIMEOUT_MS = 2_000;
 const POLL_INTERVAL_MS = 500;
-/** How long an interrupted run keeps trying to remove its services before it gives up (and says how to). */
-export const STOP_DEADLINE_MS = 60_000;
-const STOP_RETRY_MS = 250;
 
 export interface RunningService {
   spec: ServiceSpec;
@@ -46,110 +44,12 @@ export interface RunningService {
   buildArgs: Record<string, string>;
 }
 
-// Containers this process started and has not removed yet.
-const live = new Set<string>();
-// `docker run`s in flight: the container one creates must not appear after an interrupted run has looked.
-const starting = new Set<Promise<unknown>>();
-let handlersInstalled = false;
-// The first signal's cleanup: every service of this process removed, then the process dies of that signal.
-let stopping: Promise<void> | undefined;
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-// Removals never get our own signals passed on (process/exec.ts): a Ctrl-C must not kill the `docker rm` it started.
-function removeNow(names: string[]): Promise<unknown> {
-  return docker(removeContainersArgs(names), { timeoutMs: 30_000, keepOnSignal: true }).catch(() => undefined);
-}
-
-/**
- * Removes every container this process started, as the daemon lists them (by their owner labels), until none is
- * left or `deadlineMs` has passed; returns what is left. On an interrupt a removal can be killed before it reaches
- * the daemon (Nx SIGTERMs every process under the task, `docker rm` included) or be refused because another one
- * is in progress: both are simply looked at again. A `docker run` still in flight is waited for first.
- */
-export async function removeOwnContainers(deadlineMs = STOP_DEADLINE_MS): Promise<string[]> {
-  const deadline = Date.now() + deadlineMs;
-  const remaining = () => Math.max(1_000, deadline - Date.now());
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    Promise.allSettled([...starting]),
-    new Promise((resolve) => (timer = setTimeout(resolve, deadlineMs))),
-  ]);
-  clearTimeout(timer);
-  let left = [...live];
-  for (;;) {
-    let removed = false;
-    try {
-      const { stdout } = await docker(ownedContainersArgs(hostname()), { timeoutMs: remaining(), keepOnSignal: true });
-      left = parseOwnedContainers(stdout)
-        .filter(({ pid }) => pid === process.pid)
-        .map(({ id }) => id);
-      if (left.length === 0) {
-        live.clear();
-        return [];
-      }
-      await docker(removeContainersArgs(left), { timeoutMs: remaining(), keepOnSignal: true });
-      removed = true;
-    } catch {
-      // Killed, timed out, or a removal already in progress: look again.
-    }
-    if (Date.now() >= deadline) return left;
-    if (!removed) await delay(STOP_RETRY_MS);
-  }
-}
-
-// Ctrl-C, or Nx stopping the task: remove the services, then die of the signal. Until then later signals (Nx follows
-// the SIGINT with a SIGTERM to every process under the task) change nothing, and whatever would end the process
-// first waits for this (`untilStopped`): Nx's executor runner exits as soon as build-image returns.
-function installSignalHandlers(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  const codes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
-  const handlers = new Map<NodeJS.Signals, () => void>();
-  for (const signal of Object.keys(codes) as NodeJS.Signals[]) {
-    handlers.set(signal, () => {
-      if (stopping) return;
-      // Nx may be gone before us (a second Ctrl-C ends it): writing to its closed pipe must not end the cleanup.
-      for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
-      stopping = stopAll(signal).finally(() => {
-        // Die of the signal, as asked: without our handlers its default action ends the process (once
-        // process/exec.ts has passed it on to the children started since the first one).
-        process.exitCode = codes[signal];
-        for (const [name, handler] of handlers) process.removeListener(name, handler);
-        process.kill(process.pid, signal);
-        // Still alive after the listeners the signal still has ran (they run first): end as asked anyway.
-        setImmediate(() => process.exit(codes[signal]));
-      });
-    });
-  }
-  for (const [signal, handler] of handlers) process.on(signal, handler);
-}
-
-async function stopAll(signal: string): Promise<void> {
-  if (live.size > 0) logger.warn(`nx-multiarch: ${signal}: removing build-time services ${[...live].join(', ')}`);
-  const left = await removeOwnContainers();
-  if (left.length > 0) {
-    logger.error(
-      `nx-multiarch: ${signal}: build-time service container(s) still there after ${STOP_DEADLINE_MS / 1000} s; ` +
-        `remove them with: docker rm --force ${left.join(' ')} (the next build on this host removes them too)`,
-    );
-  }
-}
-
-/** Interrupted: wait until the signal's cleanup ends the process, so that nothing else ends it first. */
-async function untilStopped(): Promise<void> {
-  if (stopping) {
-    await stopping;
-    await new Promise<never>(() => undefined);
-  }
-}
-
 // A run killed with SIGKILL cannot clean up; the next run on this host removes what it left.
-async function removeOrphans(host: string): Promise<void> {
+async function removeOrphans(host: string, log: Log): Promise<void> {
   const { stdout } = await docker(ownedContainersArgs(host), { timeoutMs: DOCKER_TIMEOUT_MS });
   const orphans = parseOwnedContainers(stdout).filter(({ pid }) => pid !== process.pid && !processAlive(pid));
   if (orphans.length === 0) return;
-  logger.warn(`nx-multiarch: removing ${orphans.length} build-time service container(s) left by a killed run`);
+  log.warn(`nx-multiarch: removing ${orphans.length} build-time service container(s) left by a killed run`);
   await removeNow(orphans.map((o) => o.id));
 }
 
@@ -171,7 +71,13 @@ async function logsTail(container: string): Promise<string> {
   }
 }
 
-async function startOne(consumer: string, spec: ServiceSpec, buildArch: Arch, runId: string): Promise<RunningService> {
+async function startOne(
+  consumer: string,
+  spec: ServiceSpec,
+  buildArch: Arch,
+  runId: string,
+  log: Log,
+): Promise<RunningService> {
   const arch = serviceArch(spec, buildArch, nativeArch(), consumer);
   const image = serviceImage(spec, arch);
   const what = `build-time service ${spec.project} (${image}) for ${consumer}'s ${buildArch} build`;
@@ -195,7 +101,7 @@ async function startOne(consumer: string, spec: ServiceSpec, buildArch: Arch, ru
   // Interrupted: start nothing more (the cleanup only waits for the `docker run`s already in flight).
   await untilStopped();
   live.add(container);
-  logger.info(`nx-multiarch: starting ${what} as ${container}`);
+  log.info(`nx-multiarch: starting ${what} as ${container}`);
   const run = docker(runServiceArgs({ name: container, image, arch, labels }), { timeoutMs: DOCKER_TIMEOUT_MS });
   starting.add(run);
   try {
@@ -221,7 +127,7 @@ async function startOne(consumer: string, spec: ServiceSpec, buildArch: Arch, ru
       `${what} did not become healthy: ${outcome.reason}${logs ? `\ncontainer log (last lines):\n${logs}` : ''}`,
     );
   }
-  logger.info(`nx-multiarch: ${spec.project} (${arch}) is healthy at ${url} after ${(outcome.ms / 1000).toFixed(1)} s`);
+  log.info(`nx-multiarch: ${spec.project} (${arch}) is healthy at ${url} after ${(outcome.ms / 1000).toFixed(1)} s`);
   return { spec, container, image, arch, ip, addHost: serviceAddHost(spec, ip), buildArgs: serviceBuildArgs(spec, ip) };
 }
 
@@ -230,14 +136,15 @@ export async function startServices(
   consumer: string,
   specs: readonly ServiceSpec[],
   buildArch: Arch,
+  log: Log,
 ): Promise<RunningService[]> {
   if (specs.length === 0) return [];
-  installSignalHandlers();
-  await removeOrphans(hostname());
+  installSignalHandlers(log);
+  await removeOrphans(hostname(), log);
   const runId = randomBytes(3).toString('hex');
   const started: RunningService[] = [];
   try {
-    for (const spec of specs) started.push(await startOne(consumer, spec, buildArch, runId));
+    for (const spec of specs) started.push(await startOne(consumer, spec, buildArch, runId, log));
   } catch (error) {
     await stopServices([...live].filter((name) => name.includes(`-${runId}`)));
     throw error;

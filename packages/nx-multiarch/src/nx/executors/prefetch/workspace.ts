@@ -3,7 +3,7 @@ import { type Component, type ComponentDefaults, readComponent } from '../../../
 import { componentBaseImages, imageOwners } from '../../../core/component/images';
 import { readWorkspaceEnv, type EnvFiles } from '../../../core/env/workspace-env';
 import { ConfigError } from '../../../core/failure/errors';
-import { COMPONENT_TAG } from '../../plugin/create-nodes';
+import { COMPONENT_TAG } from '../../plugin/names';
 import type { Arch } from '../../../core/platform';
 import { planPrefetch, type PrefetchPlan } from '../../../ops/prefetch/plan';
 

@@ -3,7 +3,7 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { componentConfigSchema } from '../../../core/component/config';
 import { ConfigError } from '../../../core/failure/errors';
 import { createDependencies } from '../../plugin/create-dependencies';
-import { inComponents } from '../../plugin/create-nodes';
+import { inComponents } from '../../../core/component/discovery';
 import { normalizePluginOptions, type PluginOptions } from '../../../core/options/plugin';
 import { describeSchemaDrift } from '../../../../test/schema-drift';
 import { inferredProjects, writeToDisk } from '../../../../test/tree-projects';

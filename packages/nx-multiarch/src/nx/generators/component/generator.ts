@@ -3,7 +3,7 @@ import { formatFiles, glob, readNxJson, type Tree } from '@nx/devkit';
 import { parseComponentConfig } from '../../../core/component/config';
 import { ConfigError } from '../../../core/failure/errors';
 import { imageRepository } from '../../../core/image/tag';
-import { inComponents } from '../../plugin/create-nodes';
+import { inComponents } from '../../../core/component/discovery';
 import { normalizePluginOptions, type NormalizedPluginOptions } from '../../../core/options/plugin';
 import {
   type BaseComponent,

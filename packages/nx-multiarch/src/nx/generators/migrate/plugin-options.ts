@@ -1,5 +1,5 @@
 import { mergePluginOptions } from '../init/generator';
-import { inComponents } from '../../plugin/create-nodes';
+import { inComponents } from '../../../core/component/discovery';
 import { normalizePluginOptions, type PluginOptions } from '../../../core/options/plugin';
 
 /** What a build.sh platform needs in the plugin options. */

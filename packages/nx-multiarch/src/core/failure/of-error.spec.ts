@@ -1,5 +1,5 @@
 import { CommandError, ConfigError, PluginError } from './errors';
-import { setupFailure } from './setup-failure';
+import { failureOfError } from './of-error';
 
 const command = (outputTail: string, timedOut = false) =>
   new CommandError(
@@ -10,7 +10,7 @@ const command = (outputTail: string, timedOut = false) =>
     timedOut ? 'timed out after 30 s' : 'exited with code 1',
   );
 
-describe('setupFailure', () => {
+describe('failureOfError', () => {
   test.each([
     [
       'bad options: config',
@@ -63,6 +63,6 @@ describe('setupFailure', () => {
       { class: 'permanent', kind: 'builder', evidence: 'cannot read the buildx version from: Docker version 20.10.24' },
     ],
   ])('%s', (_name, error, expected) => {
-    expect(setupFailure(error, 'builder')).toEqual(expected);
+    expect(failureOfError(error, 'builder')).toEqual(expected);
   });
 });

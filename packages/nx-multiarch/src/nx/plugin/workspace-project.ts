@@ -1,0 +1,95 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CreateNodesContextV2, CreateNodesResult } from '@nx/devkit';
+import type { NormalizedPluginOptions } from '../../core/options/plugin';
+import {
+  BUILDER_SETUP_EXECUTOR,
+  DIAGNOSE_EXECUTOR,
+  PREFETCH_EXECUTOR,
+  PREFETCH_TARGET,
+  REPORT_EXECUTOR,
+  REPORT_TARGET,
+  WORKSPACE_TAG,
+} from './names';
+
+function workspaceProjectName(options: NormalizedPluginOptions, workspaceRoot: string): string {
+  if (options.workspaceProject) return options.workspaceProject;
+  const packageJson = join(workspaceRoot, 'package.json');
+  const name = existsSync(packageJson)
+    ? (JSON.parse(readFileSync(packageJson, 'utf8')) as { name?: string }).name
+    : undefined;
+  return name ?? 'workspace';
+}
+
+/** The workspace-level project: builder-setup, prefetch, diagnose and report. */
+export function workspaceNode(options: NormalizedPluginOptions, context: CreateNodesContextV2): CreateNodesResult {
+  return {
+    projects: {
+      '.': {
+        name: workspaceProjectName(options, context.workspaceRoot),
+        root: '.',
+        tags: [WORKSPACE_TAG],
+        metadata: { targetGroups: { 'Docker builder': ['builder-setup', PREFETCH_TARGET, 'diagnose', REPORT_TARGET] } },
+        targets: {
+          'builder-setup': {
+            executor: BUILDER_SETUP_EXECUTOR,
+            options: options.builder,
+            // One builder for the whole workspace: never two setups side by side, never from cache.
+            cache: false,
+            parallelism: false,
+            metadata: {
+              description: 'Create or update the buildx builder every build uses, configured from daemon.json',
+              technologies: ['docker'],
+            },
+          },
+          [PREFETCH_TARGET]: {
+            executor: PREFETCH_EXECUTOR,
+            options: {
+              platform: options.platforms.join(','),
+              buildTargetName: options.buildTargetName,
+              registry: options.registry,
+              imagePrefix: options.imagePrefix,
+              tag: options.tag,
+              envFile: options.envFile,
+              envExample: options.envExample,
+              ...(Object.keys(options.templateValues).length > 0 && { values: options.templateValues }),
+              ...(options.builder.stateDir && { stateDir: options.builder.stateDir }),
+              ...(options.builder.daemonConfig && { daemonConfig: options.builder.daemonConfig }),
+              ...(options.prefetch || {}),
+            },
+            // Builds need the builder first: a container builder is where the images are warmed.
+            dependsOn: [{ target: 'builder-setup', params: 'ignore' }],
+            // What is in the daemon or the builder is not an Nx output: always check.
+            cache: false,
+            parallelism: false,
+            metadata: {
+              description:
+                'Fetch every base image the builds need, once per (image, platform), where the builder looks for it',
+              technologies: ['docker'],
+            },
+          },
+          diagnose: {
+            executor: DIAGNOSE_EXECUTOR,
+            options: { builder: options.builder, platforms: options.platforms.join(',') },
+            cache: false,
+            metadata: {
+              description:
+                'Check daemon, buildx, QEMU, builder, mirrors, proxies and DNS, with a remedy per failing line',
+              technologies: ['docker'],
+            },
+          },
+          [REPORT_TARGET]: {
+            executor: REPORT_EXECUTOR,
+            options: { ...(options.builder.stateDir && { stateDir: options.builder.stateDir }) },
+            // It reads the state directory, which no input describes.
+            cache: false,
+            metadata: {
+              description: "Print the last run's matrix of components x platforms, with a remedy per failure",
+              technologies: ['docker'],
+            },
+          },
+        },
+      },
+    },
+  };
+}

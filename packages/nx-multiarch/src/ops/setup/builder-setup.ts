@@ -1,0 +1,51 @@
+import { buildxVersionArgs, parseBuildxVersion } from '../../cli/buildx/version';
+import { docker } from '../../cli/docker/cli';
+import { dockerHostArch } from '../../cli/docker/server';
+import { certsDirLookup } from '../../core/buildkit/certificates';
+import { readDaemonConfig } from '../../core/docker-config/daemon';
+import { dockerProxies } from '../../core/docker-config/proxies';
+import type { Log } from '../../core/log';
+import { redactText } from '../../core/network/proxy';
+import type { NormalizedBuilderSetupOptions } from '../../core/options/builder-setup';
+import { ociPlatform } from '../../core/platform';
+import { writeBuilderState } from '../../infra/state/builder-state';
+import { withLock } from '../../infra/state/lock';
+import { nativeArches } from './native';
+import { ensureBuilder } from './setup';
+import { type BuilderPlan, planBuilder } from './spec';
+
+/** The builder plan for these options, from the daemon's config and Docker's proxies (shared with diagnose). */
+export function planFromDocker(o: NormalizedBuilderSetupOptions, env: NodeJS.ProcessEnv) {
+  const daemon = readDaemonConfig(o.daemonSearch);
+  const proxies = dockerProxies(daemon, env, o.daemonSearch.home).builder;
+  const plan: BuilderPlan = planBuilder(o.request, { daemon, proxies, certificates: certsDirLookup(o.certsDir) });
+  return { daemon, proxies, plan };
+}
+
+/** builder-setup: the builder made to match the plan (idempotent), and what it can build natively recorded. */
+export async function setUpBuilder(o: NormalizedBuilderSetupOptions, log: Log, env: NodeJS.ProcessEnv): Promise<void> {
+  const info = (line: string) => log.info(`nx-multiarch: ${redactText(line)}`);
+  const { plan } = planFromDocker(o, env);
+  for (const warning of plan.warnings) log.warn(`nx-multiarch: ${redactText(warning)}`);
+  for (const note of plan.notes) info(note);
+  const version = parseBuildxVersion((await docker(buildxVersionArgs(), { timeoutMs: 30_000 })).stdout);
+  // Two tasks (or two nx runs) setting up the same builder must not race.
+  const outcome = await withLock(
+    `${o.stateDir}/builder-${o.request.name}.lock`,
+    () => ensureBuilder(plan, { version, timeoutMs: o.timeoutMs, dryRun: o.dryRun, log: info }),
+    { timeoutMs: o.timeoutMs },
+  );
+  info(`builder ${o.request.name} (${o.request.driver}, buildx ${version.raw}): ${outcome}`);
+  if (o.dryRun) return;
+  const nativePlatforms = nativeArches(o.request, await dockerHostArch(info, o.timeoutMs));
+  info(`builds without QEMU: ${nativePlatforms.map(ociPlatform).join(', ')}`);
+  writeBuilderState(o.stateDir, {
+    name: o.request.name,
+    driver: o.request.driver,
+    hostNetwork: plan.hostNetwork,
+    ...(plan.kind === 'create' && { fingerprint: plan.fingerprint, configFile: plan.spec.configFile }),
+    buildxVersion: version.raw,
+    nativePlatforms,
+    updatedAt: new Date().toISOString(),
+  });
+}
