@@ -68,7 +68,7 @@ describe("the seeds' bug: an arm64 build on a docker-container builder that lack
 
   it("succeeds through the mirror once builder-setup gives the builder the lab's daemon.json", () => {
     const nxJson = JSON.parse(readFileSync(join(root, 'nx.json'), 'utf8'));
-    // No daemonConfig: the lab's daemon.json (NX_MULTIARCH_DAEMON_CONFIG), with the mirror.
+    // No daemonConfig: the lab's daemon.json, where Docker keeps one ($XDG_CONFIG_HOME/docker), with the mirror.
     nxJson.plugins[0].options = options();
     writeFileSync(join(root, 'nx.json'), JSON.stringify(nxJson));
     const { status, output } = nx(['run', 'app:build-image', '--platform=arm64'], root);

@@ -11,7 +11,7 @@ export function labEnv(): Record<string, string> {
       if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
     }
   }
-  for (const key of ['DOCKER_HOST', 'LAB_REGISTRY', 'LAB_BUILDX_ALT_CONFIG', 'NX_MULTIARCH_DAEMON_CONFIG']) {
+  for (const key of ['DOCKER_HOST', 'LAB_REGISTRY', 'LAB_BUILDX_ALT_CONFIG', 'XDG_CONFIG_HOME']) {
     if (process.env[key]) env[key] = process.env[key] as string;
   }
   return env;

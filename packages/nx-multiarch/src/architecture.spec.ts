@@ -104,8 +104,14 @@ const EDGES: Edge[] = FILES.flatMap((from) =>
 
 describe('the rules themselves', () => {
   it.each([
-    [{ from: 'ops/build/task.ts', to: 'nx/plugin/create-nodes.ts' }, ['ops/build/task.ts imports nx/plugin/create-nodes.ts, a higher layer']],
-    [{ from: 'core/platform.ts', to: 'infra/state/lock.ts' }, ['core/platform.ts imports infra/state/lock.ts, a higher layer']],
+    [
+      { from: 'ops/build/task.ts', to: 'nx/plugin/create-nodes.ts' },
+      ['ops/build/task.ts imports nx/plugin/create-nodes.ts, a higher layer'],
+    ],
+    [
+      { from: 'core/platform.ts', to: 'infra/state/lock.ts' },
+      ['core/platform.ts imports infra/state/lock.ts, a higher layer'],
+    ],
     [{ from: 'nx/plugin/create-nodes.ts', to: 'core/platform.ts' }, []],
     [{ from: 'ops/build/task.ts', to: 'ops/services/lifecycle.ts' }, []],
   ])('%j → %j', (edge, expected) => {
@@ -123,7 +129,9 @@ describe('the rules themselves', () => {
   });
 
   it('refuses a file outside every layer', () => {
-    expect(() => upwardImports([{ from: 'utils/misc.ts', to: 'core/platform.ts' }])).toThrow(/utils\/misc.ts is in no layer/);
+    expect(() => upwardImports([{ from: 'utils/misc.ts', to: 'core/platform.ts' }])).toThrow(
+      /utils\/misc.ts is in no layer/,
+    );
   });
 });
 
@@ -164,7 +172,9 @@ describe('sizes', () => {
 
 describe('the product names no test tooling', () => {
   it('mentions no lab script or lab-only variable', () => {
-    const named = FILES.filter((file) => /tools\/lab|NX_MULTIARCH_DAEMON_CONFIG/.test(readFileSync(join(SRC, file), 'utf8')));
+    const named = FILES.filter((file) =>
+      /tools\/lab|NX_MULTIARCH_DAEMON_CONFIG/.test(readFileSync(join(SRC, file), 'utf8')),
+    );
     expect(named).toEqual([]);
   });
 });

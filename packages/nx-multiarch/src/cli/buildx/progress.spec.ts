@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { failedStep, fullyCached, stepCounts, type StepCounts } from './progress';
 
-const fixture = (dir: string, name: string) => readFileSync(join(__dirname, '../../../test/fixtures', dir, name), 'utf8');
+const fixture = (dir: string, name: string) =>
+  readFileSync(join(__dirname, '../../../test/fixtures', dir, name), 'utf8');
 const buildx = (name: string) => fixture('buildx', name);
 const errors = (name: string) => fixture('errors', name);
 

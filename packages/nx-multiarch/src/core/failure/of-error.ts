@@ -5,7 +5,7 @@ import { classifyFailure, type Classification, type FailureKind } from './classi
 export type ErrorFailure = Pick<Classification, 'class' | 'kind' | 'evidence'>;
 
 export interface FailureReading {
-  /** How a failed command's output is read; by default as a build's (no daemon, a timeout, a refused builder). */
+  /** How a failed command's output is read, with the last word; by default as a build's, `otherwise` if unknown. */
   readCommand?: (error: CommandError) => ErrorFailure;
   /** Removes secrets from the evidence; proxy credentials by default. */
   clean?: (text: string) => string;
@@ -26,7 +26,8 @@ export function failureOfError(error: PluginError, otherwise: FailureKind, readi
   if (error.kind) return { class: 'permanent', kind: error.kind, evidence: firstLine };
   if (error instanceof CommandError) {
     const read = (reading.readCommand ?? readBuildCommand)(error);
-    if (read.kind !== 'unknown') return { class: read.class, kind: read.kind, evidence: clean(read.evidence) };
+    if (read.kind !== 'unknown' || reading.readCommand)
+      return { class: read.class, kind: read.kind, evidence: clean(read.evidence) };
     const evidence = clean(error.outputTail.trim().split('\n').at(-1) || firstLine);
     return { class: 'permanent', kind: otherwise, evidence };
   }

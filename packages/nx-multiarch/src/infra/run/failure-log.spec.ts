@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendFailure, failureLine, failureLogPath, type FailureRecord } from './failure-log';
 
-const errorText = (name: string) => readFileSync(join(__dirname, '../../../test/fixtures/errors', name), 'utf8').trimEnd();
+const errorText = (name: string) =>
+  readFileSync(join(__dirname, '../../../test/fixtures/errors', name), 'utf8').trimEnd();
 
 const PULL = ['docker', 'pull', '--platform', 'linux/arm64', 'docker.io/library/alpine:3.20'];
 

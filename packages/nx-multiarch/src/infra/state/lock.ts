@@ -12,7 +12,8 @@ export interface LockOptions {
   onWait?: () => void;
 }
 
-function processAlive(pid: number): boolean {
+/** Whether `pid` still runs (EPERM: it does, as another user's). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

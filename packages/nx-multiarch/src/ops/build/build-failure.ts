@@ -29,7 +29,11 @@ export function buildFailureRecord(report: BuildAttemptReport, base: FailedBuild
  * Runs the build's attempts, each failed one in the failure log. The build's final failure carries its last
  * attempt (class, step, log), for the task's result line.
  */
-export async function loggedBuild(settings: BuildAttemptSettings, stateDir: string, base: FailedBuild): Promise<BuildRun> {
+export async function loggedBuild(
+  settings: BuildAttemptSettings,
+  stateDir: string,
+  base: FailedBuild,
+): Promise<BuildRun> {
   let last: BuildAttemptReport | undefined;
   return runBuild(settings, (report) => {
     last = report;

@@ -4,7 +4,6 @@ import { run } from '../../cli/exec';
 import { daemonConfigSearch, readDaemonConfig } from '../../core/docker-config/daemon';
 import { dockerProxies } from '../../core/docker-config/proxies';
 import { CommandError, PluginError } from '../../core/failure/errors';
-import { failureOfError } from '../../core/failure/of-error';
 import type { Log } from '../../core/log';
 import { proxyEnv, redactText } from '../../core/network/proxy';
 import type { NormalizedManifestOptions } from '../../core/options/manifest';
@@ -12,8 +11,8 @@ import { appendFailure, commandFields } from '../../infra/run/failure-log';
 import type { Outcome } from '../../infra/run/record';
 import {
   archSources,
-  classifyRegistryError,
   type ManifestContext,
+  manifestFailure,
   manifestLine,
   manifestOutcome,
   manifestTags,
@@ -61,11 +60,11 @@ export async function publishManifests(
     } catch (error) {
       if (!(error instanceof PluginError)) throw error;
       const ref = manifestTags(o, name)[0];
-      const failure = failureOfError(error, 'not-found', { readCommand: classifyRegistryError });
+      const failure = manifestFailure(error);
       outcomes.push(manifestOutcome(name, { failure, startedAt }));
       const message = redactText(error.message);
       log.error(`nx-multiarch: ✖ ${ref} FAILED: ${message}`);
-      // A registry command's every attempt, the last one too, is already in the log (see publish.ts).
+      // A registry command's every attempt, the last one too, is already in the log (see registry.ts).
       if (error instanceof CommandError) continue;
       const record = { operation: 'manifest' as const, project: o.project, image: ref, attempt: 1, ...failure };
       appendFailure(o.stateDir, { time: new Date().toISOString(), ...record, ...commandFields(error), message });

@@ -1,17 +1,11 @@
+import { failureOfError } from '../../core/failure/of-error';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readRecord, recordPath } from '../build/record';
 import { imagetoolsCreateArgs } from '../../cli/buildx/imagetools';
-import {
-  CommandError,
-  ConfigError,
-  MissingPlatformError,
-  PluginError,
-  VerificationError,
-} from '../../core/failure/errors';
+import { CommandError, MissingPlatformError, PluginError, VerificationError } from '../../core/failure/errors';
 import type { NormalizedManifestOptions } from '../../core/options/manifest';
 import { type Classification, classifyFailure } from '../../core/failure/classify';
 import { type FailureRecord } from '../../infra/run/failure-log';
-import { redactText } from '../../core/network/proxy';
 import { archTag, imageRepository } from '../../core/image/tag';
 import { ociPlatform } from '../../core/platform';
 import { INDEX_COLUMN, type Outcome } from '../../infra/run/record';
@@ -80,16 +74,7 @@ export function classifyRegistryError(error: unknown): Classification {
 
 /** A registry command's own class (it was retried as far as it deserved); otherwise what the plugin found wrong. */
 export function manifestFailure(error: PluginError): Pick<FailureRecord, 'class' | 'kind' | 'evidence'> {
-  if (error instanceof CommandError) return classifyRegistryError(error);
-  const kind =
-    error instanceof ConfigError
-      ? 'config'
-      : error instanceof VerificationError
-        ? 'verification'
-        : error instanceof MissingPlatformError
-          ? 'missing-platform'
-          : 'not-found';
-  return { class: 'permanent', kind, evidence: redactText(error.message.split('\n')[0]) };
+  return failureOfError(error, 'not-found', { readCommand: classifyRegistryError });
 }
 
 /**

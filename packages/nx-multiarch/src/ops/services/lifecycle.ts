@@ -14,9 +14,9 @@ import {
   ownedContainersArgs,
   parseContainerInspect,
   parseOwnedContainers,
-  removeContainersArgs,
   runServiceArgs,
 } from '../../cli/docker/container';
+import { processAlive } from '../../infra/state/lock';
 import { waitForHealth } from './health';
 import { installSignalHandlers, live, removeNow, starting, untilStopped } from './interrupt';
 import type { Log } from '../../core/log';
@@ -51,15 +51,6 @@ async function removeOrphans(host: string, log: Log): Promise<void> {
   if (orphans.length === 0) return;
   log.warn(`nx-multiarch: removing ${orphans.length} build-time service container(s) left by a killed run`);
   await removeNow(orphans.map((o) => o.id));
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function logsTail(container: string): Promise<string> {

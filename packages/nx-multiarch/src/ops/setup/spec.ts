@@ -3,10 +3,9 @@ import {
   buildkitdConfigFromDocker,
   stringifyBuildkitdConfig,
   type CertificateLookup,
-  type ExtraRegistry,
 } from '../../core/buildkit/config';
 import { FINGERPRINT_OPT, type BuilderSpec } from '../../cli/buildx/builder';
-import type { BuilderNode, BuilderRequest } from '../../core/options/builder-setup';
+import type { BuilderRequest } from '../../core/options/builder-setup';
 import type { DaemonConfig } from '../../core/docker-config/daemon';
 import type { ProxySettings } from '../../core/network/proxy';
 
