@@ -14,8 +14,8 @@ function recordedNativePlatforms(stateDir: string): Arch[] | undefined {
   try {
     return readBuilderState(stateDir)?.nativePlatforms;
   } catch (error) {
-    if (error instanceof PluginError) return undefined;
-    throw error;
+    if (!(error instanceof PluginError)) throw error;
+    return undefined;
   }
 }
 

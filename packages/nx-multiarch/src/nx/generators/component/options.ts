@@ -22,18 +22,17 @@ export const componentOptionsSchema = z
 
 export type ComponentGeneratorSchema = z.input<typeof componentOptionsSchema>;
 
-export interface NormalizedComponentOptions {
-  name: string;
+/** The options as the generator uses them: the schema's own, with the directory and phase decided, platforms parsed. */
+export type NormalizedComponentOptions = Pick<
+  z.output<typeof componentOptionsSchema>,
+  'name' | 'base' | 'from' | 'template' | 'skipFormat'
+> & {
   /** Workspace-relative directory of the new component. */
   directory: string;
   phase: 'foundation' | 'dependent';
-  base: string;
-  from?: string;
   platforms?: Arch[];
   service?: { port: number; health: string };
-  template: boolean;
-  skipFormat: boolean;
-}
+};
 
 const SOURCE = 'nx g nx-multiarch:component';
 // A Docker repository path component: lower case, digits, separators inside (the image is <prefix><name>).
