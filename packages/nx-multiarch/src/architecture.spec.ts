@@ -155,6 +155,16 @@ describe('the import graph of src', () => {
   });
 });
 
+describe('one seam reaches processes', () => {
+  it('runs commands only through cli/ (elsewhere cli/exec is imported for its types alone)', () => {
+    const valueImport = /^import (?!type )[^;]*from '[./]*(?:cli\/)?exec';/m;
+    const offenders = FILES.filter(
+      (file) => !file.startsWith('cli/') && valueImport.test(readFileSync(join(SRC, file), 'utf8')),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
+
 describe('sizes', () => {
   const lines = (file: string) => readFileSync(join(SRC, file), 'utf8').trimEnd().split('\n').length;
 

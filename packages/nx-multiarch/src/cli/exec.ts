@@ -41,8 +41,6 @@ export interface RunResult {
 }
 
 /** `run`'s shape: the seam tests replace (prefetch, builds). */
-export type Runner = (file: string, args: readonly string[], options: RunOptions) => Promise<RunResult>;
-
 export const OUTPUT_TAIL_LINES = 30;
 
 export function tail(text: string, lines = OUTPUT_TAIL_LINES): string {

@@ -3,15 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandError } from '../../core/failure/errors';
 import { classifyFailure } from '../../core/failure/classify';
+import { DOCKER, type Docker } from '../../cli/docker/cli';
 import type { RunOptions, RunResult } from '../../cli/exec';
 import type { RetryPolicy } from '../../core/options/retry';
-import {
-  type BuildAttemptReport,
-  type BuildAttemptSettings,
-  classifyBuildAttempt,
-  type Runner,
-  runBuild,
-} from './attempts';
+import { type BuildAttemptReport, type BuildAttemptSettings, classifyBuildAttempt, runBuild } from './attempts';
 
 const FAST: RetryPolicy = { attempts: 4, baseDelayMs: 1, maxDelayMs: 2, rateLimitBaseDelayMs: 1 };
 
@@ -180,12 +175,13 @@ describe('runBuild', () => {
   });
 
   /**
-   * A Runner that plays `replies` in order (the last one repeats), writing each reply's log to the file the attempt
+   * A Docker that plays `replies` in order (the last one repeats), writing each reply's log to the file the attempt
    * was given, and writing the settings' outputs when it succeeds or fails (as a build writes its metadata).
    */
-  function scripted(replies: Reply[], outputs: readonly string[] = []): { runner: Runner; calls: Call[] } {
+  function scripted(replies: Reply[], outputs: readonly string[] = []): { runner: Docker; calls: Call[] } {
     const calls: Call[] = [];
-    const runner: Runner = async (file, args, options) => {
+    const runner: Docker = async (args, options) => {
+      const file = DOCKER;
       if (!options.logFile) throw new Error('the attempt was given no log file');
       const outputsPresent = outputs.filter((output) => existsSync(output));
       calls.push({ file, args, options, outputsPresent, logPresent: existsSync(options.logFile) });

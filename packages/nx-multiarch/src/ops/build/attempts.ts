@@ -2,11 +2,10 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { failedStep } from '../../cli/buildx/progress';
 import { CommandError } from '../../core/failure/errors';
 import { type Classification, classifyFailure } from '../../core/failure/classify';
-import { run, type Runner, type RunResult } from '../../cli/exec';
+import type { RunResult } from '../../cli/exec';
+import { DOCKER, docker, type Docker } from '../../cli/docker/cli';
 import { type AttemptFailure, withRetries } from '../../infra/retry/policy';
 import { type RetryPolicy } from '../../core/options/retry';
-
-export type { Runner };
 
 export interface BuildAttemptSettings {
   /** docker argv of an attempt; `noCache` once a failure pointed at a corrupt cache. */
@@ -67,7 +66,7 @@ const readLog = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8')
 export async function runBuild(
   settings: BuildAttemptSettings,
   onFailure: (report: BuildAttemptReport) => void,
-  runner: Runner = run,
+  runner: Docker = docker,
 ): Promise<BuildRun> {
   let noCache = false;
   let attempts = 0;
@@ -77,7 +76,7 @@ export async function runBuild(
       attempts = attempt;
       for (const file of [...settings.outputs, settings.logFile(attempt)])
         rmSync(file, { force: true, recursive: true });
-      return runner('docker', settings.argv(noCache), {
+      return runner(settings.argv(noCache), {
         timeoutMs: settings.timeoutMs,
         stallTimeoutMs: settings.stallTimeoutMs,
         echo: settings.echo,
@@ -97,7 +96,7 @@ export async function runBuild(
       const step = failedStep(outputs.get(failure.attempt) ?? '');
       onFailure({
         ...failure,
-        argv: ['docker', ...settings.argv(noCache)],
+        argv: [DOCKER, ...settings.argv(noCache)],
         logFile: settings.logFile(failure.attempt),
         ...(step && { step }),
       });

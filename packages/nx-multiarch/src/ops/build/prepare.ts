@@ -1,3 +1,4 @@
+import { DOCKER } from '../../cli/docker/cli';
 import { readFileSync } from 'node:fs';
 import type { Log } from '../../core/log';
 import type { NormalizedBuildImageOptions } from '../../core/options/build-image';
@@ -46,7 +47,7 @@ export function prepareBuild(
 export function printDryRun(ctx: ProduceContext, log: Log): void {
   for (const arch of ctx.options.platforms) {
     for (const image of ctx.options.images) {
-      const argv = redactArgv(['docker', ...planImage(ctx, image, arch).argv(false)]);
+      const argv = redactArgv([DOCKER, ...planImage(ctx, image, arch).argv(false)]);
       log.info(`nx-multiarch: dry run: ${image.name} ${ociPlatform(arch)}: ${ctx.mask(argv.join(' '))}`);
     }
   }

@@ -1,3 +1,4 @@
+import { DOCKER } from '../../cli/docker/cli';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { outputs } from '../../cli/buildx/build';
 import { fullyCached, stepCounts } from '../../cli/buildx/progress';
@@ -146,7 +147,7 @@ export async function produceImage(
   const logFile = (attempt: number) =>
     `${options.logDir}/${options.project}/${image.name}-${arch}.attempt-${attempt}.log`;
   // The exact command, for copying into a terminal: secret-named build args and URL credentials hidden.
-  process.stdout.write(`${prefix}${ctx.mask(redactArgv(['docker', ...plan.argv(false)]).join(' '))}\n`);
+  process.stdout.write(`${prefix}${ctx.mask(redactArgv([DOCKER, ...plan.argv(false)]).join(' '))}\n`);
   const run = await loggedBuild(
     {
       argv: plan.argv,
@@ -178,7 +179,7 @@ export async function produceImage(
     proven = verifyFound(plan, found, arch, claim);
   } catch (error) {
     if (!(error instanceof VerificationError)) throw error;
-    throw verificationFailed(error, run, ['docker', ...plan.argv(run.noCache)], options.stateDir, base);
+    throw verificationFailed(error, run, [DOCKER, ...plan.argv(run.noCache)], options.stateDir, base);
   }
   const record: BuildRecord = {
     ...base,

@@ -3,16 +3,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandError, VerificationError } from '../../core/failure/errors';
+import { DOCKER, type Docker } from '../../cli/docker/cli';
 import type { RunOptions, RunResult } from '../../cli/exec';
 import type { RetryPolicy } from '../../core/options/retry';
-import {
-  type AttemptReport,
-  attemptRecord,
-  classifyAttempt,
-  type PrefetchSettings,
-  prefetchItem,
-  type Runner,
-} from './fetch';
+import { type AttemptReport, attemptRecord, classifyAttempt, type PrefetchSettings, prefetchItem } from './fetch';
 import type { PrefetchItem } from './plan';
 import { recordKey } from './record';
 import { warmBuildArgs } from './warm';
@@ -61,12 +55,13 @@ interface Call {
 }
 
 /**
- * A Runner that answers by argv from a queue per argv (the last reply repeats) and records every call; an argv
+ * A Docker that answers by argv from a queue per argv (the last reply repeats) and records every call; an argv
  * nobody scripted is a test bug, reported as a plain Error.
  */
-function scripted(script: Record<string, Reply[]>): { runner: Runner; calls: Call[] } {
+function scripted(script: Record<string, Reply[]>): { runner: Docker; calls: Call[] } {
   const calls: Call[] = [];
-  const runner: Runner = async (file, args, options) => {
+  const runner: Docker = async (args, options) => {
+    const file = DOCKER;
     const argv = [file, ...args];
     calls.push({ argv, options });
     const replies = script[argv.join(' ')];

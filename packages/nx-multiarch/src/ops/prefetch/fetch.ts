@@ -6,7 +6,7 @@ import { CommandError, VerificationError } from '../../core/failure/errors';
 import { type Classification, classifyFailure } from '../../core/failure/classify';
 import { type FailureRecord } from '../../infra/run/failure-log';
 import { attemptFields } from '../../infra/run/attempt-fields';
-import { run, type Runner } from '../../cli/exec';
+import { DOCKER, docker, type Docker } from '../../cli/docker/cli';
 import { type Arch, ociPlatform } from '../../core/platform';
 import { type AttemptFailure, withRetries } from '../../infra/retry/policy';
 import { type RetryPolicy } from '../../core/options/retry';
@@ -14,8 +14,6 @@ import { mapBounded } from '../../infra/task/pool';
 import { byImage, type PrefetchItem } from './plan';
 import { type PrefetchRecord, recordKey } from './record';
 import { type WarmTarget, warmBuildArgs, warmDockerfile, warmResult } from './warm';
-
-export type { Runner };
 
 export interface PrefetchSettings {
   target: WarmTarget;
@@ -60,9 +58,9 @@ export function classifyAttempt(error: unknown): Classification {
 const isPlatform = (image: LocalImage | undefined, arch: Arch) =>
   image !== undefined && image.os === 'linux' && image.architecture === arch;
 
-async function inspect(runner: Runner, ref: string): Promise<LocalImage | undefined> {
+async function inspect(runner: Docker, ref: string): Promise<LocalImage | undefined> {
   try {
-    return parseImageInspect((await runner('docker', inspectImageArgs(ref), { timeoutMs: INSPECT_TIMEOUT_MS })).stdout);
+    return parseImageInspect((await runner(inspectImageArgs(ref), { timeoutMs: INSPECT_TIMEOUT_MS })).stdout);
   } catch (error) {
     if (error instanceof CommandError) return undefined;
     throw error;
@@ -74,7 +72,7 @@ export async function prefetchItem(
   item: PrefetchItem,
   settings: PrefetchSettings,
   onAttempt: (report: AttemptReport) => void,
-  runner: Runner = run,
+  runner: Docker = docker,
 ): Promise<PrefetchOutcome> {
   const started = Date.now();
   const done = (fields: Omit<PrefetchOutcome, keyof PrefetchItem | 'durationMs'>): PrefetchOutcome => ({
@@ -97,11 +95,11 @@ export async function prefetchItem(
     await withRetries(
       async (attempt) => {
         attempts = attempt;
-        output = (await runner('docker', argv, { timeoutMs: settings.attemptTimeoutMs })).all;
+        output = (await runner(argv, { timeoutMs: settings.attemptTimeoutMs })).all;
       },
       classifyAttempt,
       settings.policy,
-      (failure) => onAttempt({ ...failure, item, argv: ['docker', ...argv] }),
+      (failure) => onAttempt({ ...failure, item, argv: [DOCKER, ...argv] }),
     );
   } catch (error) {
     return done({
@@ -120,7 +118,7 @@ export async function prefetchItem(
       `asked for ${ociPlatform(item.arch)}, the registry gave ${found}: ${item.ref} has no ${item.arch} image`,
     );
     const failure: Classification = { class: 'permanent', kind: 'no-matching-platform', evidence: error.message };
-    onAttempt({ attempt: attempts, error, failure, item, argv: ['docker', ...argv] });
+    onAttempt({ attempt: attempts, error, failure, item, argv: [DOCKER, ...argv] });
     return done({ status: 'failed', attempts, failure, message: error.message });
   }
   return done({ status: 'fetched', attempts, imageId: pulled?.id });
@@ -156,7 +154,7 @@ export async function prefetchItems(
   settings: PrefetchSettings,
   concurrency: number,
   onAttempt: (report: AttemptReport) => void,
-  runner: Runner = run,
+  runner: Docker = docker,
 ): Promise<PrefetchOutcome[]> {
   const groups = await mapBounded(byImage(items), concurrency, async (group) => {
     const done: PrefetchOutcome[] = [];

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { imagetoolsCreateArgs } from '../../cli/buildx/imagetools';
-import { run } from '../../cli/exec';
+import { docker } from '../../cli/docker/cli';
 import { daemonConfigSearch, readDaemonConfig } from '../../core/docker-config/daemon';
 import { dockerProxies } from '../../core/docker-config/proxies';
 import { CommandError, PluginError } from '../../core/failure/errors';
@@ -44,7 +44,7 @@ export async function publishManifests(
   const ctx: ManifestContext = {
     options: o,
     ...(builder && { builder }),
-    runner: run,
+    docker,
     env: registryEnv(o, process.env),
     log: (line) => log.info(`nx-multiarch: ${o.project}: ${line}`),
     warn: (line) => log.warn(`nx-multiarch: ${o.project}: ${line}`),

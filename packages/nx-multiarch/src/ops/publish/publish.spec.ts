@@ -7,7 +7,8 @@ import { CommandError, ConfigError, PluginError, VerificationError } from '../..
 import type { NormalizedManifestOptions } from '../../core/options/manifest';
 import { failureLogPath, type FailureRecord } from '../../infra/run/failure-log';
 import type { Arch } from '../../core/platform';
-import type { RunOptions, Runner } from '../../cli/exec';
+import { DOCKER, type Docker } from '../../cli/docker/cli';
+import type { RunOptions } from '../../cli/exec';
 import {
   archSources,
   classifyRegistryError,
@@ -164,7 +165,8 @@ function fakeRegistry(setup: {
     }
     throw new Error(`unexpected command: docker ${args.join(' ')}`);
   };
-  const runner: Runner = async (file, args, options) => {
+  const runner: Docker = async (args, options) => {
+    const file = DOCKER;
     calls.push({ file, args: [...args], options });
     const answer = reply(args);
     if ('failure' in answer) {
@@ -233,14 +235,14 @@ function writePushed(
   return file;
 }
 
-function context(o: NormalizedManifestOptions, runner: Runner, builder?: string) {
+function context(o: NormalizedManifestOptions, runner: Docker, builder?: string) {
   const logs: string[] = [];
   const warnings: string[] = [];
   const sleeps: number[] = [];
   const ctx: ManifestContext = {
     options: o,
     ...(builder && { builder }),
-    runner,
+    docker: runner,
     env: { PATH: '/usr/bin' },
     log: (line) => logs.push(line),
     warn: (line) => warnings.push(line),

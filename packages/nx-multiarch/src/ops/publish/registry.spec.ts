@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunOptions, Runner } from '../../cli/exec';
+import { DOCKER, type Docker } from '../../cli/docker/cli';
+import type { RunOptions } from '../../cli/exec';
 import { CommandError, VerificationError } from '../../core/failure/errors';
 import { failureLogPath, type FailureRecord } from '../../infra/run/failure-log';
 import { classifyRegistryError } from './publish';
@@ -22,7 +23,8 @@ const EXPECTED = [
 /** A registry that fails with each of `failures` (captured imagetools output) in turn, then answers the list. */
 function scripted(failures: string[]) {
   const calls: Array<{ args: readonly string[]; options: RunOptions }> = [];
-  const runner: Runner = async (file, args, options) => {
+  const runner: Docker = async (args, options) => {
+    const file = DOCKER;
     calls.push({ args: [...args], options });
     const failure = failures.shift();
     if (failure) throw new CommandError([file, ...args], 1, fixture(failure).trimEnd(), false, 'exited with code 1');
@@ -32,7 +34,7 @@ function scripted(failures: string[]) {
   return { runner, calls };
 }
 
-function context(runner: Runner, verifyTimeoutMs = 30_000) {
+function context(runner: Docker, verifyTimeoutMs = 30_000) {
   const sleeps: number[] = [];
   const warnings: string[] = [];
   const ctx: RegistryContext = {
@@ -44,7 +46,7 @@ function context(runner: Runner, verifyTimeoutMs = 30_000) {
       policy: { attempts: 3, baseDelayMs: 1_000, maxDelayMs: 60_000, rateLimitBaseDelayMs: 15_000 },
     },
     builder: 'nx-multiarch',
-    runner,
+    docker: runner,
     env: { PATH: '/usr/bin' },
     warn: (line) => warnings.push(line),
     sleep: async (ms) => {

@@ -1,5 +1,5 @@
 import { imagetoolsInspectArgs, parsePushedImage, type PushedImage } from '../../cli/buildx/imagetools';
-import type { Runner } from '../../cli/exec';
+import { DOCKER, type Docker } from '../../cli/docker/cli';
 import type { Classification } from '../../core/failure/classify';
 import { VerificationError } from '../../core/failure/errors';
 import type { NormalizedManifestOptions } from '../../core/options/manifest';
@@ -17,7 +17,7 @@ export interface RegistryContext {
   options: Pick<NormalizedManifestOptions, 'project' | 'stateDir' | 'timeoutMs' | 'verifyTimeoutMs' | 'policy'>;
   /** The builder whose registry config (mirrors, plain-HTTP, insecure) imagetools reads. */
   builder?: string;
-  runner: Runner;
+  docker: Docker;
   env: Record<string, string | undefined>;
   warn: (line: string) => void;
   sleep?: (ms: number) => Promise<void>;
@@ -60,7 +60,7 @@ export function registryClient(ctx: RegistryContext, classify: (error: unknown) 
   const command = async (image: string, args: string[], lookup = false): Promise<string> => {
     const result = await withRetries(
       () =>
-        ctx.runner('docker', args, {
+        ctx.docker(args, {
           timeoutMs: options.timeoutMs,
           env: ctx.env,
           echo: !lookup,
@@ -69,7 +69,7 @@ export function registryClient(ctx: RegistryContext, classify: (error: unknown) 
       classify,
       options.policy,
       (report) => {
-        if (!(lookup && report.failure.kind === 'not-found')) logAttempt(ctx, image, ['docker', ...args], report);
+        if (!(lookup && report.failure.kind === 'not-found')) logAttempt(ctx, image, [DOCKER, ...args], report);
       },
       ctx.sleep,
     );
