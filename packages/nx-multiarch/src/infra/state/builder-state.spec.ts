@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PluginError } from '../../core/failure/errors';
 import { nativeArch } from '../../core/platform';
 import {
   builderNativeArches,
@@ -45,6 +46,13 @@ describe('builder state', () => {
     expect(() => readBuilderState(stateDir)).toThrow(
       `${stateDir}/builder.json is not a builder state this version understands; rerun builder-setup`,
     );
+  });
+
+  it('refuses a state torn half-way (a killed run), the same way: a PluginError, not a crash', () => {
+    const stateDir = dir();
+    writeFileSync(builderStatePath(stateDir), JSON.stringify(STATE).slice(0, 40));
+    expect(() => readBuilderState(stateDir)).toThrow(PluginError);
+    expect(() => readBuilderState(stateDir)).toThrow(/builder.json is not a builder state .*; rerun builder-setup/);
   });
 });
 

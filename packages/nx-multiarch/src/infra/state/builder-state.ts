@@ -32,7 +32,14 @@ export function writeBuilderState(stateDir: string, state: BuilderState): void {
 export function readBuilderState(stateDir: string): BuilderState | undefined {
   const file = builderStatePath(stateDir);
   if (!existsSync(file)) return undefined;
-  const parsed = builderStateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // Torn by a run killed while writing it, or edited by hand: builder-setup writes it again.
+    json = undefined;
+  }
+  const parsed = builderStateSchema.safeParse(json);
   if (!parsed.success)
     throw new PluginError(`${file} is not a builder state this version understands; rerun builder-setup`);
   return parsed.data;
