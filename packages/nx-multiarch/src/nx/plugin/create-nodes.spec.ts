@@ -62,7 +62,10 @@ describe('createNodes', () => {
                "name": "api",
                "namedInputs": {
                  "dockerImage": [
-                   "{projectRoot}/**/*",
+                   "{workspaceRoot}/src/api/Dockerfile",
+                   "{workspaceRoot}/src/api/multiarch.json",
+                   "{workspaceRoot}/src/api/Dockerfile.dockerignore",
+                   "{workspaceRoot}/src/api/.dockerignore",
                    "{workspaceRoot}/.env.example",
                  ],
                },
@@ -258,7 +261,7 @@ describe('createNodes', () => {
                "name": "cache",
                "namedInputs": {
                  "dockerImage": [
-                   "{projectRoot}/**/*",
+                   "{workspaceRoot}/images/cache/multiarch.json",
                    "{workspaceRoot}/.env.example",
                  ],
                },
@@ -781,7 +784,11 @@ describe('createNodes', () => {
        "name": "worker",
        "namedInputs": {
          "dockerImage": [
-           "{projectRoot}/**/*",
+           "{workspaceRoot}/src/worker/Dockerfile.tpl",
+           "{workspaceRoot}/src/worker/motd.tpl",
+           "{workspaceRoot}/src/worker/multiarch.json",
+           "{workspaceRoot}/src/worker/Dockerfile.dockerignore",
+           "{workspaceRoot}/src/worker/.dockerignore",
            "{workspaceRoot}/.env.example",
            {
              "env": "BASE",
@@ -1075,13 +1082,18 @@ describe('createNodes', () => {
       return { project, build: project.targets?.['build-image']?.options };
     };
 
-    it('multiarch.json "context", relative to the component: the workspace root, hashed as buildx sends it', async () => {
+    it('multiarch.json "context", relative to the component: the workspace root, hashed as BuildKit reads it', async () => {
       const context = workspace({ ...files, 'src/gitea/multiarch.json': JSON.stringify({ context: '../..' }) });
       const { project, build } = await buildOptions(context, 'src/gitea/multiarch.json');
       expect(build).toMatchObject({ context: '.', dockerfile: 'src/gitea/Dockerfile' });
+      // Not the whole root: what the Dockerfile copies from it, minus the root's .dockerignore.
       expect(project.namedInputs?.dockerImage).toEqual([
-        '{projectRoot}/**/*',
-        '{workspaceRoot}/**/*',
+        '{workspaceRoot}/src/gitea/Dockerfile',
+        '{workspaceRoot}/src/gitea/multiarch.json',
+        '{workspaceRoot}/src/gitea/Dockerfile.dockerignore',
+        '{workspaceRoot}/.dockerignore',
+        '{workspaceRoot}/src/gitea/gitea-entrypoint.sh',
+        '{workspaceRoot}/src/gitea/gitea-entrypoint.sh/**/*',
         '!{workspaceRoot}/.git',
         '!{workspaceRoot}/.git/**',
         '!{workspaceRoot}/node_modules',
