@@ -145,6 +145,60 @@ describe('buildArgs', () => {
         '--tag', 'demo/api:latest-arm64', '--load', '/ws/images/api',
       ],
     ],
+    [
+      'labels sorted by name after build args, annotations after them, a value with = and spaces kept whole',
+      {
+        buildArgs: { VERSION: '1.0' },
+        labels: { 'org.opencontainers.image.version': '1.0', 'com.acme.team': 'a=b c' },
+        annotations: ['index:org.opencontainers.image.description=The API'],
+      },
+      [
+        'buildx', 'build', '--platform', 'linux/arm64', '--file', '/ws/images/api/Dockerfile',
+        '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
+        '--tag', 'demo/api:latest-arm64', '--build-arg', 'VERSION=1.0',
+        '--label', 'com.acme.team=a=b c', '--label', 'org.opencontainers.image.version=1.0',
+        '--annotation', 'index:org.opencontainers.image.description=The API', '--load', '/ws/images/api',
+      ],
+    ],
+    [
+      'ssh after secrets, each its own flag',
+      { secrets: ['id=npm_token,env=NPM_TOKEN'], ssh: ['default', 'github=/home/ci/.ssh/id_ed25519'] },
+      [
+        'buildx', 'build', '--platform', 'linux/arm64', '--file', '/ws/images/api/Dockerfile',
+        '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
+        '--tag', 'demo/api:latest-arm64', '--secret', 'id=npm_token,env=NPM_TOKEN',
+        '--ssh', 'default', '--ssh', 'github=/home/ci/.ssh/id_ed25519', '--load', '/ws/images/api',
+      ],
+    ],
+    [
+      'pull, max provenance and an SBOM after --no-cache, before the outputs',
+      { noCache: true, pull: true, provenance: 'mode=max', sbom: 'true', load: false, push: true },
+      [
+        'buildx', 'build', '--platform', 'linux/arm64', '--file', '/ws/images/api/Dockerfile',
+        '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
+        '--tag', 'demo/api:latest-arm64', '--no-cache', '--pull', '--provenance=mode=max', '--sbom=true',
+        '--push', '/ws/images/api',
+      ],
+    ],
+    [
+      'provenance and sbom turned off explicitly',
+      { provenance: 'false', sbom: 'false', pull: false },
+      [
+        'buildx', 'build', '--platform', 'linux/arm64', '--file', '/ws/images/api/Dockerfile',
+        '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
+        '--tag', 'demo/api:latest-arm64', '--provenance=false', '--sbom=false', '--load', '/ws/images/api',
+      ],
+    ],
+    [
+      'extra args as given, one argv entry each, after every plugin flag and before the context',
+      { extraArgs: ['--shm-size', '2g', '--ulimit=nofile=1024:1024', '--allow', 'security.insecure'], push: true },
+      [
+        'buildx', 'build', '--platform', 'linux/arm64', '--file', '/ws/images/api/Dockerfile',
+        '--progress', 'plain', '--metadata-file', '/ws/dist/images/api/api-arm64.metadata.json',
+        '--tag', 'demo/api:latest-arm64', '--load', '--push',
+        '--shm-size', '2g', '--ulimit=nofile=1024:1024', '--allow', 'security.insecure', '/ws/images/api',
+      ],
+    ],
   ])('%s', (_name, overrides, expected) => {
     expect(buildArgs({ ...base, ...overrides })).toEqual(expected);
   });

@@ -27,6 +27,19 @@ export interface BuildRequest {
   outputs?: readonly string[];
   cacheFrom?: readonly string[];
   cacheTo?: readonly string[];
+  /** `--label` per entry, sorted by name (image config). */
+  labels?: Readonly<Record<string, string>>;
+  /** `--annotation` values (`key=value`: manifest or index). */
+  annotations?: readonly string[];
+  /** `--ssh` values (`default`, `id=path`). */
+  ssh?: readonly string[];
+  pull?: boolean;
+  /** `--provenance` value (`false`, `mode=min`, `mode=max`); absent: buildx's default. */
+  provenance?: string;
+  /** `--sbom` value (`true`, `false`); absent: buildx's default. */
+  sbom?: string;
+  /** The user's own flags, checked against the plugin's, before the context. */
+  extraArgs?: readonly string[];
 }
 
 /**
@@ -76,7 +89,11 @@ export function buildArgs(request: BuildRequest): string[] {
   for (const name of Object.keys(request.buildArgs).sort()) {
     args.push('--build-arg', `${name}=${request.buildArgs[name]}`);
   }
+  const labels = request.labels ?? {};
+  for (const name of Object.keys(labels).sort()) args.push('--label', `${name}=${labels[name]}`);
+  for (const annotation of request.annotations ?? []) args.push('--annotation', annotation);
   for (const secret of request.secrets ?? []) args.push('--secret', secret);
+  for (const ssh of request.ssh ?? []) args.push('--ssh', ssh);
   for (const context of request.buildContexts ?? []) args.push('--build-context', context);
   for (const host of request.addHosts ?? []) args.push('--add-host', host);
   if (request.network) args.push('--network', request.network);
@@ -84,10 +101,13 @@ export function buildArgs(request: BuildRequest): string[] {
   for (const cache of request.cacheFrom ?? []) args.push('--cache-from', cache);
   for (const cache of request.cacheTo ?? []) args.push('--cache-to', cache);
   if (request.noCache) args.push('--no-cache');
+  if (request.pull) args.push('--pull');
+  if (request.provenance) args.push(`--provenance=${request.provenance}`);
+  if (request.sbom) args.push(`--sbom=${request.sbom}`);
   for (const output of request.outputs ?? []) args.push('--output', output);
   if (request.load) args.push('--load');
   if (request.push) args.push('--push');
-  args.push(request.context);
+  args.push(...(request.extraArgs ?? []), request.context);
   return args;
 }
 

@@ -51,6 +51,7 @@ describe('normalizeBuildImageOptions', () => {
       services: [],
       envFiles: { envFile: '.env', exampleFile: '.env.example' },
       values: {},
+      flags: { ociLabels: true, labels: {}, annotations: [], noCache: false, pull: false, ssh: [], extraArgs: [] },
     });
   });
 
@@ -108,6 +109,103 @@ describe('normalizeBuildImageOptions', () => {
     });
   });
 
+  it('keeps the flag options as given, provenance and sbom only when set', () => {
+    const options: BuildImageExecutorSchema = {
+      images: [{ name: 'a' }],
+      context: 'a',
+      ociLabels: false,
+      labels: { team: 'core' },
+      annotations: ['index:team=core'],
+      provenance: 'max',
+      sbom: false,
+      noCache: true,
+      pull: true,
+      ssh: ['default'],
+      extraArgs: ['--shm-size=2g'],
+    };
+    expect(normalizeBuildImageOptions(options, 'a', '/ws').flags).toEqual({
+      ociLabels: false,
+      labels: { team: 'core' },
+      annotations: ['index:team=core'],
+      provenance: 'max',
+      sbom: false,
+      noCache: true,
+      pull: true,
+      ssh: ['default'],
+      extraArgs: ['--shm-size=2g'],
+    });
+  });
+
+  test.each([
+    ['--platform', 'linux/arm64', 'platform (--platform=amd64,arm64)'],
+    ['--platform=linux/arm64', undefined, 'platform (--platform=amd64,arm64)'],
+    ['--tag', 'x:1', 'tag / tags'],
+    ['-t', 'x:1', 'tag / tags'],
+    ['-tx:1', undefined, 'tag / tags'],
+    ['-qt', 'x:1', 'tag / tags'],
+    ['--file=Dockerfile.ci', undefined, 'dockerfile'],
+    ['-f', 'Dockerfile.ci', 'dockerfile'],
+    ['--builder', 'other', 'the builder-setup options (plugin option builder)'],
+    ['--load', undefined, 'load'],
+    ['--push', undefined, 'push'],
+    ['--output=type=registry', undefined, 'load / push'],
+    ['-o', 'type=registry', 'load / push'],
+    ['--metadata-file', 'm.json', 'outputPath (the plugin reads what buildx writes)'],
+    ['--iidfile=id', undefined, 'outputPath (the plugin reads what buildx writes)'],
+    ['--cache-from', 'type=gha', 'cacheFrom / registryCache'],
+    ['--cache-to=type=gha', undefined, 'cacheTo / registryCache'],
+    ['--build-arg', 'A=1', 'buildArgs'],
+    [
+      '--build-context=x=docker-image://alpine',
+      undefined,
+      'none: the plugin passes the images of the components it builds FROM',
+    ],
+    ['--secret', 'id=x', 'secrets'],
+    ['--progress=tty', undefined, 'none: the plugin reads plain progress to report steps and failures'],
+    ['--network=host', undefined, 'network'],
+    ['--add-host', 'db:10.0.0.1', 'services (build-time services get their host entries)'],
+    ['--label', 'a=b', 'labels'],
+    ['--provenance=mode=max', undefined, 'provenance'],
+    ['--sbom=true', undefined, 'sbom'],
+    ['--attest', 'type=sbom', 'provenance / sbom'],
+    ['--no-cache', undefined, 'noCache'],
+    ['--pull', undefined, 'pull'],
+    ['--ssh', 'default', 'ssh'],
+    ['--annotation=a=b', undefined, 'annotations'],
+    ['--target', 'api', 'images[].target'],
+  ])('refuses extraArgs %s (a flag the plugin sets), naming the option to use instead', (flag, value, option) => {
+    const extraArgs = ['--shm-size', '1g', flag, ...(value === undefined ? [] : [value])];
+    const error = thrown(() =>
+      normalizeBuildImageOptions({ images: [{ name: 'a' }], context: 'a', extraArgs }, 'a', '/ws'),
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({
+      source: 'project a, target build-image',
+      field: 'extraArgs',
+      problem: `${flag} is a flag the plugin sets itself`,
+      fix: `use ${option} instead`,
+    });
+  });
+
+  it('accepts extraArgs the plugin does not set, short flags without t, f or o included', () => {
+    const extraArgs = ['--shm-size', '2g', '--ulimit=nofile=1024', '-q', '--allow', 'security.insecure'];
+    const options = { images: [{ name: 'a' }], context: 'a', extraArgs };
+    expect(normalizeBuildImageOptions(options, 'a', '/ws').flags.extraArgs).toEqual(extraArgs);
+  });
+
+  test.each([
+    [{ provenance: 'mid' }, 'provenance: expected false, true, "min" or "max"'],
+    [{ provenance: 'mode=max' }, 'provenance: expected false, true, "min" or "max"'],
+    [{ sbom: 'yes' }, 'sbom: Invalid input'],
+    [{ annotations: ['no-value'] }, 'annotations.0: expected key=value'],
+    [{ labels: { '': 'x' } }, 'labels'],
+    [{ ssh: [''] }, 'ssh.0: Too small'],
+    [{ extraArgs: '--shm-size 2g' }, 'extraArgs: Invalid input'],
+  ])('rejects %j naming the option', (bad, message) => {
+    const options = { images: [{ name: 'a' }], context: 'a', ...bad } as BuildImageExecutorSchema;
+    expect(() => normalizeBuildImageOptions(options, 'a', '/ws')).toThrow(`project a, target build-image: ${message}`);
+  });
+
   it('ignores the manifest flags `nx run x:manifest` forwards to push-image', () => {
     const plain = { images: [{ name: 'a' }], context: 'a', push: true };
     const forwarded = { ...plain, partial: true, pushedPath: 'out', verifyTimeout: 5 };
@@ -143,6 +241,21 @@ describe('buildSettingsSchema', () => {
       emulatedConcurrency: 2,
     };
     expect(buildSettingsSchema.parse(settings)).toEqual(settings);
+  });
+
+  it('accepts the label, attestation, pull and no-cache settings, not ssh or extraArgs (those are per component)', () => {
+    const settings = {
+      ociLabels: false,
+      labels: { team: 'core' },
+      annotations: ['index:team=core'],
+      provenance: 'min' as const,
+      sbom: true,
+      pull: true,
+      noCache: true,
+    };
+    expect(buildSettingsSchema.parse(settings)).toEqual(settings);
+    expect(() => validate(buildSettingsSchema, { ssh: ['default'] }, 'nx.json')).toThrow('unknown key(s) ssh');
+    expect(() => validate(buildSettingsSchema, { extraArgs: [] }, 'nx.json')).toThrow('unknown key(s) extraArgs');
   });
 
   it('has no defaults: the executor applies them, so the inferred targets carry only what was set', () => {

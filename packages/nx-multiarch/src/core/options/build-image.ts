@@ -10,6 +10,7 @@ import { ARCHES, type Arch, ownPlatforms, parsePlatforms } from '../platform';
 import type { RetryPolicy } from './retry';
 import { retryOptionsShape, retryPolicyOf } from './retry-options';
 import { DEFAULT_STATE_DIR } from './state-dir';
+import { type BuildFlags, buildFlagsOf, buildFlagsShape } from './build-flags';
 
 // The one source of the executor's options: schema.d.ts derives from it, and a spec checks schema.json against it.
 export const buildImageOptionsSchema = z
@@ -63,6 +64,7 @@ export const buildImageOptionsSchema = z
     envFile: z.string().default('.env'),
     envExample: z.string().default('.env.example'),
     values: z.record(z.string(), z.string()).default({}),
+    ...buildFlagsShape,
   })
   .strict();
 
@@ -75,7 +77,8 @@ export type BuildImageExecutorSchema = z.input<typeof buildImageOptionsSchema>;
 export const MANIFEST_ONLY_OPTIONS = ['partial', 'pushedPath', 'verifyTimeout'] as const;
 
 /**
- * The retry, timeout and emulation settings a user may set for every inferred build (plugin option `build`).
+ * The retry, timeout, emulation, cache, label and attestation settings a user may set for every inferred build
+ * (plugin option `build`); ssh and extraArgs stay per component.
  * Without the defaults: the executor applies them, so the inferred targets carry only what the user set.
  */
 export const buildSettingsSchema = withoutDefaults(
@@ -91,6 +94,13 @@ export const buildSettingsSchema = withoutDefaults(
     cacheMode: true,
     cacheFrom: true,
     cacheTo: true,
+    ociLabels: true,
+    labels: true,
+    annotations: true,
+    provenance: true,
+    sbom: true,
+    noCache: true,
+    pull: true,
   }),
 ).strict();
 
@@ -137,6 +147,8 @@ export interface NormalizedBuildImageOptions {
   envFiles: EnvFiles;
   /** Lowest-precedence values under .env.example (the plugin's templateValues). */
   values: Record<string, string>;
+  /** Labels, attestations and the other flags passed to buildx as they are. */
+  flags: BuildFlags;
 }
 
 /** Validates once and resolves paths against the workspace root; everything after trusts the result. */
@@ -198,5 +210,6 @@ export function normalizeBuildImageOptions(
     services: o.services,
     envFiles: { envFile: o.envFile, exampleFile: o.envExample },
     values: o.values,
+    flags: buildFlagsOf(o, source),
   };
 }

@@ -68,7 +68,8 @@ export const pluginOptionsSchema = z
         'x-executor': 'prefetch',
       }),
     build: buildSettingsSchema.default({}).meta({
-      description: 'Retry, timeout and emulation settings of every build-image target (attempts, stallTimeout...).',
+      description:
+        'Retry, timeout, emulation, cache, label and attestation settings of every build-image target (attempts, stallTimeout, labels, provenance...).',
       'x-executor': 'build-image',
     }),
     manifest: manifestSettingsSchema.default({}).meta({

@@ -1,8 +1,10 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { type PostTasksExecution, type PreTasksExecution, readCachedProjectGraph } from '@nx/devkit';
 import { readRunFailures } from '../../infra/run/failure-log';
 import { reportHtml } from '../../ops/report/html';
+import { reportMarkdown } from '../../ops/report/markdown';
+import type { RunRecord } from '../../ops/report/run-record';
 import { reportText } from '../../ops/report/text';
 import { assembleRun } from '../../ops/report/assemble';
 import {
@@ -65,5 +67,17 @@ export const postTasksExecution: PostTasksExecution<PluginOptions> = (options, c
   writeFileAtomic(runHtmlPath(dir), reportHtml(record));
   writeFileSync(join(runsDir(stateDir), LAST_RUN_FILE), `${id}\n`);
   pruneRuns(stateDir, id);
-  console.log(`\n${reportText(record, relative(context.workspaceRoot, runHtmlPath(dir)))}`);
+  const htmlFile = relative(context.workspaceRoot, runHtmlPath(dir));
+  console.log(`\n${reportText(record, htmlFile)}`);
+  appendStepSummary(record, htmlFile, process.env.GITHUB_STEP_SUMMARY);
 };
+
+/** The run's table on GitHub's job page; a summary file that cannot be written is worth a warning, not a failed run. */
+function appendStepSummary(record: RunRecord, htmlFile: string, file: string | undefined): void {
+  if (!file) return;
+  try {
+    appendFileSync(file, reportMarkdown(record, htmlFile));
+  } catch (error) {
+    console.warn(`nx-multiarch: could not append the run summary to ${file}: ${(error as Error).message}`);
+  }
+}

@@ -1,4 +1,5 @@
 import { buildArgs, resolveBuildNetwork } from '../../cli/buildx/build';
+import { attestationFlags } from '../../core/image/attestations';
 import { cacheFlags } from '../../core/image/cache';
 import { proxyBuildArgs } from '../../core/network/proxy';
 import type { BuildSource, NormalizedBuildImageOptions } from '../../core/options/build-image';
@@ -19,6 +20,8 @@ export interface BuildInputs {
   environment: BuildEnvironment;
   secrets: BuildSecrets;
   services: ServiceInputs;
+  /** `--label`s of every image: the OCI defaults from the checkout, then the user's (prepareBuild). */
+  labels?: Record<string, string>;
 }
 
 /** Where one build's image goes, as the plan of that (image, platform) decided. */
@@ -48,6 +51,8 @@ export function dockerfileArgv(
   const driver = environment.builder?.driver ?? 'docker';
   const network = resolveBuildNetwork(options.network, environment.builder, `project ${options.project}`);
   const cache = cacheFlags(options.cache, options.naming, image.name, arch, driver, `project ${options.project}`);
+  const { flags } = options;
+  const { provenance, sbom } = attestationFlags(flags, driver, out.load);
   return (noCache: boolean) =>
     buildArgs({
       ...(environment.builder && { builder: environment.builder.name }),
@@ -64,7 +69,10 @@ export function dockerfileArgv(
         ...services.buildArgs,
       },
       addHosts: services.addHosts,
+      labels: inputs.labels ?? flags.labels,
+      annotations: flags.annotations,
       secrets: inputs.secrets.flags,
+      ssh: flags.ssh,
       buildContexts: out.contexts,
       cacheFrom: cache.from,
       cacheTo: cache.to,
@@ -73,6 +81,10 @@ export function dockerfileArgv(
       load: out.load,
       push: out.push,
       ...(network && { network }),
-      noCache,
+      noCache: noCache || flags.noCache,
+      pull: flags.pull,
+      ...(provenance && { provenance }),
+      ...(sbom && { sbom }),
+      extraArgs: flags.extraArgs,
     });
 }

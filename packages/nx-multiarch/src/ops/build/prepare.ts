@@ -1,5 +1,8 @@
 import { DOCKER } from '../../cli/docker/cli';
 import { readFileSync } from 'node:fs';
+import { diskGitFiles } from '../../core/git/files';
+import { readGitFacts } from '../../core/git/revision';
+import { createdTime, imageLabels } from '../../core/image/labels';
 import type { Log } from '../../core/log';
 import type { NormalizedBuildImageOptions } from '../../core/options/build-image';
 import { ociPlatform } from '../../core/platform';
@@ -33,11 +36,14 @@ export function prepareBuild(
   if (secrets.missing.length > 0) {
     log.warn(`nx-multiarch: ${project}: the Dockerfile mounts secret(s) ${secrets.missing.join(', ')}, set nowhere`);
   }
+  // Read once per task, and only when used: the checkout's commit and origin for the OCI labels.
+  const git = o.flags.ociLabels ? readGitFacts(workspaceRoot, diskGitFiles) : {};
   return {
     options: o,
     environment,
     secrets,
     services: { buildArgs: {}, addHosts: [] },
+    labels: imageLabels(o.flags, git, o.naming.tag, createdTime(git, env.SOURCE_DATE_EPOCH)),
     ...(env.NX_TASK_HASH && { taskHash: env.NX_TASK_HASH }),
     mask: masker([...secrets.values, ...withheld.map((name) => environment.values[name])]),
   };

@@ -3,6 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { outputs } from '../../cli/buildx/build';
 import { fullyCached, stepCounts } from '../../cli/buildx/progress';
 import { pullImageArgs } from '../../cli/docker/image';
+import { ciKind } from '../../core/ci/environment';
+import { blockEnd, blockStart } from '../../core/ci/log-commands';
 import { VerificationError } from '../../core/failure/errors';
 import { archTag } from '../../core/image/tag';
 import { proxyEnv } from '../../core/network/proxy';
@@ -15,6 +17,7 @@ import { findImage } from './lookup';
 import { contextFlags, layoutDir, type ProducedContext } from './produced';
 import { type BuildRecord, readRecord, recordPath, reuseRefusal } from './record';
 import { tagUpstream } from './upstream';
+import { buildTitle } from './summary';
 import { verifyFound } from './verification';
 
 /** What every (image, platform) of one task shares. */
@@ -120,9 +123,26 @@ export async function reusableBuild(
 
 /**
  * Builds (or pulls and retags) one image for one platform, then proves the result is that platform, in the daemon
- * and in the registry, and that it is what this build wrote.
+ * and in the registry, and that it is what this build wrote. In CI its output is one collapsible block.
  */
 export async function produceImage(
+  ctx: ProduceContext,
+  image: { name: string; target?: string },
+  arch: Arch,
+  prefix: string,
+): Promise<BuildRecord> {
+  const ci = ciKind(process.env);
+  const title = ctx.mask(buildTitle(ctx.options.project, image.name, ociPlatform(arch)));
+  const marker = (line: string | undefined) => line !== undefined && process.stdout.write(`${line}\n`);
+  marker(blockStart(ci, title, Date.now()));
+  try {
+    return await buildImage(ctx, image, arch, prefix);
+  } finally {
+    marker(blockEnd(ci, title, Date.now()));
+  }
+}
+
+async function buildImage(
   ctx: ProduceContext,
   image: { name: string; target?: string },
   arch: Arch,

@@ -18,15 +18,19 @@ export interface BuildFailure {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/** `api linux/arm64`, or `api/api-init linux/arm64` when the project builds several images: one build. */
+export function buildTitle(project: string, image: string, platform: string): string {
+  return `${project === image ? project : `${project}/${image}`} ${platform}`;
+}
+
 /** `[api linux/arm64] ` before every line of one build's output. */
 export function progressPrefix(project: string, image: string, platform: string): string {
-  return project === image ? `[${project} ${platform}] ` : `[${project}/${image} ${platform}] `;
+  return `[${buildTitle(project, image, platform)}] `;
 }
 
 /** The one line a finished build leaves in the task's output. */
 export function resultLine(outcome: BuildRecord | BuildFailure): string {
-  const what = outcome.project === outcome.image ? outcome.project : `${outcome.project}/${outcome.image}`;
-  const head = `${what} ${outcome.platform}`;
+  const head = buildTitle(outcome.project, outcome.image, outcome.platform);
   if ('failure' in outcome) {
     const step = outcome.step ? ` at ${outcome.step}` : '';
     const tries = outcome.attempts > 1 ? ` after ${outcome.attempts} attempts` : '';

@@ -3,7 +3,10 @@ import { BuildFailedError, PluginError } from '../../core/failure/errors';
 import { failureOfError } from '../../core/failure/of-error';
 import type { Log } from '../../core/log';
 import { contextWarning, hasDockerignore, walkContext } from '../../core/image/build-context';
+import { outputs } from '../../cli/buildx/build';
+import { attestationFlags } from '../../core/image/attestations';
 import { cacheFlags } from '../../core/image/cache';
+import { failureAnnotation } from './annotation';
 import { produceImage, type ProduceContext, reusableBuild } from './produce';
 import { type Arch, ociPlatform } from '../../core/platform';
 import { startServices, stopServices } from '../services/lifecycle';
@@ -19,9 +22,16 @@ export type BuildOutcome = BuildRecord | BuildFailure;
 // An emulated build waits for a slot as long as a build may take.
 const SLOT_WAIT_MS = 6 * 3600_000;
 
-function report(log: Log, outcome: BuildOutcome): BuildOutcome {
-  if ('failure' in outcome) log.error(`nx-multiarch: ${resultLine(outcome)}`);
-  else log.info(`nx-multiarch: ${resultLine(outcome)}`);
+function report(ctx: ProduceContext, log: Log, outcome: BuildOutcome): BuildOutcome {
+  if (!('failure' in outcome)) {
+    log.info(`nx-multiarch: ${resultLine(outcome)}`);
+    return outcome;
+  }
+  log.error(`nx-multiarch: ${resultLine(outcome)}`);
+  // On GitHub the failure is an annotation of the job too, on the Dockerfile line when BuildKit named one.
+  const inputs = { source: ctx.options.source, mask: ctx.mask, env: process.env, cwd: process.cwd() };
+  const annotation = failureAnnotation(outcome, inputs);
+  if (annotation) process.stdout.write(`${annotation}\n`);
   return outcome;
 }
 
@@ -59,7 +69,7 @@ async function buildImages(
     const failure = error instanceof ServiceError ? error : new ServiceError(error.message);
     // The whole message: it carries the service container's last log lines.
     log.error(`nx-multiarch: ${options.project}: ${ctx.mask(error.message)}`);
-    return images.map((image) => report(log, failureOf(ctx, image, arch, failure, started)));
+    return images.map((image) => report(ctx, log, failureOf(ctx, image, arch, failure, started)));
   }
   const outcomes: BuildOutcome[] = [];
   try {
@@ -78,10 +88,10 @@ async function buildImages(
           pollMs: 500,
           onWait: () => log.info(`${prefix}another run is building this image; waiting for it to finish`),
         });
-        outcomes.push(report(log, built));
+        outcomes.push(report(ctx, log, built));
       } catch (error) {
         if (!(error instanceof PluginError)) throw error;
-        outcomes.push(report(log, failureOf(ctx, image, arch, error, started)));
+        outcomes.push(report(ctx, log, failureOf(ctx, image, arch, error, started)));
       }
     }
   } finally {
@@ -99,7 +109,7 @@ function warnWideContext(options: ProduceContext['options'], log: Log): void {
   log.warn(`nx-multiarch: ${contextWarning(options.project, context, walkContext(context))}`);
 }
 
-// What the driver cannot do with the cache settings, said once per task (and bad settings refused before building).
+// What the driver cannot do with the cache or attestation settings, said once per task (bad settings refused first).
 function warnCache(ctx: ProduceContext, log: Log): void {
   const { options } = ctx;
   if (options.source.kind !== 'dockerfile' || options.platforms.length === 0) return;
@@ -114,6 +124,9 @@ function warnCache(ctx: ProduceContext, log: Log): void {
     source,
   );
   if (note) log.warn(`nx-multiarch: ${options.project}: ${note}`);
+  const load = outputs(options.load, options.push, driver).load;
+  const attestations = attestationFlags(options.flags, driver, load).note;
+  if (attestations) log.warn(`nx-multiarch: ${options.project}: ${attestations}`);
 }
 
 /**
@@ -132,7 +145,7 @@ export async function buildTask(ctx: ProduceContext, log: Log): Promise<BuildOut
     for (const image of options.images) {
       const prefix = progressPrefix(options.project, image.name, ociPlatform(arch));
       const reused = await reusableBuild(ctx, image, arch, (why) => log.info(`${prefix}building again: ${why}`));
-      if (reused) outcomes.push(report(log, reused));
+      if (reused) outcomes.push(report(ctx, log, reused));
       else todo.push(image);
     }
     if (todo.length === 0) continue;

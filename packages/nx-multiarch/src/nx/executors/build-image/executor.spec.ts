@@ -79,7 +79,9 @@ describe('build-image executor', () => {
     expect(runMock.mock.calls[2][1]).toEqual([
       'buildx', 'build', '--platform', 'linux/arm64', '--file', `${root}/src/api/Dockerfile`,
       '--progress', 'plain', '--metadata-file', `${root}/dist/images/api/api-init-arm64.metadata.json`,
-      '--tag', 'acme/api-init:latest-arm64', '--target', 'api-init', '--load', `${root}/src/api`,
+      '--tag', 'acme/api-init:latest-arm64', '--target', 'api-init',
+      // The default OCI labels: outside a git checkout (a temp dir), only the version.
+      '--label', 'org.opencontainers.image.version=latest', '--load', `${root}/src/api`,
     ]);
     expect(runMock.mock.calls.every(([, , options]) => options.timeoutMs > 0)).toBe(true);
     const written = JSON.parse(readFileSync(`${root}/dist/images/api/api-init-arm64.json`, 'utf8'));
