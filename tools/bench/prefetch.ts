@@ -16,7 +16,7 @@ import {
   type PrefetchSettings,
 } from '../../packages/nx-multiarch/src/ops/prefetch/fetch';
 import type { PrefetchPlan } from '../../packages/nx-multiarch/src/ops/prefetch/plan';
-import { recordKey } from '../../packages/nx-multiarch/src/ops/prefetch/record';
+import { recordKey } from '../../packages/nx-multiarch/src/ops/prefetch/prefetch-record';
 import { planWorkspacePrefetch } from '../../packages/nx-multiarch/src/nx/executors/prefetch/workspace';
 import { DEFAULT_RETRY_POLICY } from '../../packages/nx-multiarch/src/core/options/retry';
 

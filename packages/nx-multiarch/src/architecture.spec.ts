@@ -120,7 +120,7 @@ describe('the rules themselves', () => {
 
   it('finds a cycle between folders of one layer, and none in a chain', () => {
     const chain = [
-      { from: 'ops/publish/publish.ts', to: 'ops/build/record.ts' },
+      { from: 'ops/publish/publish.ts', to: 'ops/build/build-record.ts' },
       { from: 'ops/build/task.ts', to: 'ops/services/lifecycle.ts' },
     ];
     expect(folderCycles(chain)).toEqual([]);

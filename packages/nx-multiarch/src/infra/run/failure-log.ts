@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CommandError } from '../../core/failure/errors';
 import { redactText } from '../../core/network/proxy';
-import { RUN_ID_ENV } from './record';
+import { RUN_ID_ENV } from './run-dir';
 import { redactArgv } from '../../core/secret/names';
 import type { Classification } from '../../core/failure/classify';
 

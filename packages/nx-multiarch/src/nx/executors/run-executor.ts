@@ -6,7 +6,7 @@ import { type ErrorFailure, failureOfError, type FailureReading } from '../../co
 import { redactText } from '../../core/network/proxy';
 import { DEFAULT_STATE_DIR } from '../../core/options/state-dir';
 import { appendFailure, commandFields, type FailureRecord } from '../../infra/run/failure-log';
-import { writeRunGraph } from '../../infra/run/record';
+import { writeRunGraph } from '../../infra/run/run-dir';
 
 export interface ExecutorSpec {
   /** The failure log's operation; absent for executors that only read state (diagnose, report). */

@@ -20,7 +20,7 @@ import {
   runHtmlPath,
   runRecordPath,
   runsDir,
-} from '../../infra/run/record';
+} from '../../infra/run/run-dir';
 import { runTasks, workspaceProjectOf } from './tasks';
 import { DEFAULT_STATE_DIR } from '../../core/options/state-dir';
 import { writeFileAtomic } from '../../infra/state/atomic-file';

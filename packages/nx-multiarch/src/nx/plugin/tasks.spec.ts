@@ -1,6 +1,6 @@
 import type { ProjectGraph, ProjectGraphProjectNode, TargetConfiguration, TaskResult, TaskResults } from '@nx/devkit';
 import type { RunTaskInput } from '../../ops/report/run-input';
-import type { RunGraph } from '../../infra/run/record';
+import type { RunGraph } from '../../infra/run/run-dir';
 import { runTasks, workspaceProjectOf } from './tasks';
 
 const T0 = Date.parse('2026-11-25T10:00:00.000Z');

@@ -2,7 +2,7 @@ import type { ProjectGraph, TaskResults } from '@nx/devkit';
 import { ConfigError } from '../../core/failure/errors';
 import { ARCHES, ociPlatform, ownPlatforms, parsePlatforms } from '../../core/platform';
 import type { NxTaskStatus, RunTaskInput } from '../../ops/report/run-input';
-import { INDEX_COLUMN, type RunGraph } from '../../infra/run/record';
+import { INDEX_COLUMN, type RunGraph } from '../../infra/run/run-dir';
 
 const PREFIX = 'nx-multiarch:';
 // Read-only targets: a run of them alone is not a build worth a record, and they never appear in one.

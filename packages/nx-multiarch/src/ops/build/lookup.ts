@@ -2,7 +2,7 @@ import { imagetoolsInspectArgs, parsePushedImage } from '../../cli/buildx/imaget
 import { docker } from '../../cli/docker/cli';
 import { inspectImageArgs, parseImageInspect } from '../../cli/docker/image';
 import { CommandError } from '../../core/failure/errors';
-import type { Found } from './record';
+import type { Found } from './build-record';
 import { readLayoutDigest } from './produced';
 
 /** Limit for quick daemon and registry commands (inspect, tag): they move no layers. */

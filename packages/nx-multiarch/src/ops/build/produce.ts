@@ -15,7 +15,7 @@ import { loggedBuild, verificationFailed } from './build-failure';
 import { type Claim, readClaim } from './claim';
 import { findImage } from './lookup';
 import { contextFlags, layoutDir, type ProducedContext } from './produced';
-import { type BuildRecord, readRecord, recordPath, reuseRefusal } from './record';
+import { type BuildRecord, readRecord, recordPath, reuseRefusal } from './build-record';
 import { tagUpstream } from './upstream';
 import { buildTitle } from './summary';
 import { verifyFound } from './verification';

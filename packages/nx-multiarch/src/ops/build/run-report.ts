@@ -1,6 +1,6 @@
 import type { BuildImageExecutorSchema } from '../../core/options/build-image';
 import { ARCHES, type Arch, nativeArch, ociPlatform, ownPlatforms, parsePlatforms } from '../../core/platform';
-import { contextTaskId, writeTaskReport } from '../../infra/run/record';
+import { contextTaskId, writeTaskReport } from '../../infra/run/run-dir';
 import type { ErrorFailure } from '../../core/failure/of-error';
 import { type BuildFailure, runOutcome } from './summary';
 

@@ -1,4 +1,4 @@
-import type { BuildRecord } from './record';
+import type { BuildRecord } from './build-record';
 import { type BuildFailure, notPlatformsLine, progressPrefix, resultLine, runOutcome, taskLine } from './summary';
 
 const REF = 'registry.local:5000/shop/api:dev';

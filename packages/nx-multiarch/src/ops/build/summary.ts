@@ -1,7 +1,7 @@
 import type { Classification } from '../../core/failure/classify';
 import { type Arch, ociPlatform } from '../../core/platform';
-import type { Outcome } from '../../infra/run/record';
-import type { BuildRecord } from './record';
+import type { Outcome } from '../../infra/run/run-dir';
+import type { BuildRecord } from './build-record';
 
 export interface BuildFailure {
   project: string;

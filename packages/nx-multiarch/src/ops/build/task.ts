@@ -13,7 +13,7 @@ import { startServices, stopServices } from '../services/lifecycle';
 import { ServiceError } from '../../core/options/service';
 import { builderNativeArches } from '../../infra/state/builder-state';
 import { withLock, withSlot } from '../../infra/state/lock';
-import type { BuildRecord } from './record';
+import type { BuildRecord } from './build-record';
 import { type BuildFailure, progressPrefix, resultLine } from './summary';
 
 type Image = { name: string; target?: string };

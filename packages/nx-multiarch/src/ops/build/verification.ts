@@ -4,7 +4,7 @@ import { VerificationError } from '../../core/failure/errors';
 import { type Arch, ociPlatform } from '../../core/platform';
 import type { Claim } from './claim';
 import type { ImagePlaces } from './lookup';
-import type { Found } from './record';
+import type { Found } from './build-record';
 
 /**
  * The registry holds, under the tag, what this build pushed, for this platform. BuildKit pushes either a plain

@@ -8,7 +8,7 @@ import type { RunOptions, RunResult } from '../../cli/exec';
 import type { RetryPolicy } from '../../core/options/retry';
 import { type AttemptReport, attemptRecord, classifyAttempt, type PrefetchSettings, prefetchItem } from './fetch';
 import type { PrefetchItem } from './plan';
-import { recordKey } from './record';
+import { recordKey } from './prefetch-record';
 import { warmBuildArgs } from './warm';
 
 const fixtures = join(__dirname, '../../../test/fixtures');

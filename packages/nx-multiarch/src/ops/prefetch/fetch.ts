@@ -12,7 +12,7 @@ import { type AttemptFailure, withRetries } from '../../infra/retry/policy';
 import { type RetryPolicy } from '../../core/options/retry';
 import { mapBounded } from '../../infra/task/pool';
 import { byImage, type PrefetchItem } from './plan';
-import { type PrefetchRecord, recordKey } from './record';
+import { type PrefetchRecord, recordKey } from './prefetch-record';
 import { type WarmTarget, warmBuildArgs, warmDockerfile, warmResult } from './warm';
 
 export interface PrefetchSettings {

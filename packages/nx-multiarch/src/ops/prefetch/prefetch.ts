@@ -5,7 +5,7 @@ import type { NormalizedPrefetchOptions } from '../../core/options/prefetch';
 import { appendFailure } from '../../infra/run/failure-log';
 import { type AttemptReport, attemptRecord, prefetchItems } from './fetch';
 import type { PrefetchPlan } from './plan';
-import { readPrefetchRecord, recordKey, updatePrefetchRecord } from './record';
+import { readPrefetchRecord, recordKey, updatePrefetchRecord } from './prefetch-record';
 import { describeAttempt, describePlan, summarizePrefetch } from './summary';
 import { describeTarget, type WarmTarget } from './warm';
 

@@ -8,7 +8,7 @@ import type { Log } from '../../core/log';
 import { proxyEnv, redactText } from '../../core/network/proxy';
 import type { NormalizedManifestOptions } from '../../core/options/manifest';
 import { appendFailure, commandFields } from '../../infra/run/failure-log';
-import type { Outcome } from '../../infra/run/record';
+import type { Outcome } from '../../infra/run/run-dir';
 import {
   archSources,
   type ManifestContext,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BuildRecord, recordPath } from '../build/record';
+import { type BuildRecord, recordPath } from '../build/build-record';
 import { CommandError, ConfigError, PluginError, VerificationError } from '../../core/failure/errors';
 import type { NormalizedManifestOptions } from '../../core/options/manifest';
 import { failureLogPath, type FailureRecord } from '../../infra/run/failure-log';

@@ -1,6 +1,6 @@
 import { failureOfError } from '../../core/failure/of-error';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { readRecord, recordPath } from '../build/record';
+import { readRecord, recordPath } from '../build/build-record';
 import { imagetoolsCreateArgs } from '../../cli/buildx/imagetools';
 import { CommandError, MissingPlatformError, PluginError, VerificationError } from '../../core/failure/errors';
 import type { NormalizedManifestOptions } from '../../core/options/manifest';
@@ -8,7 +8,7 @@ import { type Classification, classifyFailure } from '../../core/failure/classif
 import { type FailureRecord } from '../../infra/run/failure-log';
 import { archTag, imageRepository } from '../../core/image/tag';
 import { ociPlatform } from '../../core/platform';
-import { INDEX_COLUMN, type Outcome } from '../../infra/run/record';
+import { INDEX_COLUMN, type Outcome } from '../../infra/run/run-dir';
 import { registryClient, type RegistryContext } from './registry';
 import { type ArchSource, missingMessage, presentSources } from './sources';
 import { describeEntries, indexProblems } from './verify';

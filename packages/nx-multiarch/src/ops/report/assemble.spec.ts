@@ -2,7 +2,7 @@ import type { FailureRecord } from '../../infra/run/failure-log';
 import { assembleRun } from './assemble';
 import type { RunInput, RunTaskInput } from './run-input';
 import type { Cell, RunRecord } from './run-record';
-import type { Outcome, TaskReport } from '../../infra/run/record';
+import type { Outcome, TaskReport } from '../../infra/run/run-dir';
 
 const T0 = Date.parse('2026-11-25T10:00:00.000Z');
 const at = (seconds: number) => T0 + Math.round(seconds * 1000);

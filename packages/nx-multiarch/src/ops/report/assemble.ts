@@ -1,5 +1,5 @@
 import { remedyCommands } from '../../core/failure/remedy';
-import type { CellStatus } from '../../infra/run/record';
+import type { CellStatus } from '../../infra/run/run-dir';
 import { columns, matrixCells } from './cells';
 import { criticalPath } from './critical-path';
 import { predecessors } from './predecessors';

@@ -1,6 +1,6 @@
 import { hostIn } from '../../core/failure/classify';
 import { type remedyCommands, remedyFor } from '../../core/failure/remedy';
-import { INDEX_COLUMN, type Outcome } from '../../infra/run/record';
+import { INDEX_COLUMN, type Outcome } from '../../infra/run/run-dir';
 import { transitiveFailures } from './predecessors';
 import type { NxTaskStatus, RunInput } from './run-input';
 import type { Cell } from './run-record';

@@ -1,5 +1,5 @@
 import type { Cell, RunRecord } from './run-record';
-import { INDEX_COLUMN } from '../../infra/run/record';
+import { INDEX_COLUMN } from '../../infra/run/run-dir';
 import { criticalPathLine, duration, emulationLine, problemLines, totalsLine } from './text';
 
 /** Matrix cell backgrounds: each status its own colour, used nowhere else on the page (a screenshot can count them). */

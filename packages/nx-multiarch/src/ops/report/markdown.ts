@@ -1,4 +1,4 @@
-import { INDEX_COLUMN } from '../../infra/run/record';
+import { INDEX_COLUMN } from '../../infra/run/run-dir';
 import type { Cell, RunRecord } from './run-record';
 import { duration, problemLines, totalsLine } from './text';
 

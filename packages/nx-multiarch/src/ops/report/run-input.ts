@@ -1,5 +1,5 @@
 import type { FailureRecord } from '../../infra/run/failure-log';
-import type { TaskReport } from '../../infra/run/record';
+import type { TaskReport } from '../../infra/run/run-dir';
 
 /** Nx's status of a task at the end of a run (tasks-runner `TaskStatus`). */
 export type NxTaskStatus =

@@ -1,4 +1,4 @@
-import type { CellStatus, OutcomeFailure } from '../../infra/run/record';
+import type { CellStatus, OutcomeFailure } from '../../infra/run/run-dir';
 import type { NxTaskStatus, RunTaskInput } from './run-input';
 
 export interface Cell {

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { NormalizedReportOptions } from '../../core/options/report';
-import { findRun, recordedRuns, runDir, runHtmlPath, runRecordPath } from '../../infra/run/record';
+import { findRun, recordedRuns, runDir, runHtmlPath, runRecordPath } from '../../infra/run/run-dir';
 import { writeFileAtomic } from '../../infra/state/atomic-file';
 import type { RunRecord } from './run-record';
 import { reportHtml } from './html';

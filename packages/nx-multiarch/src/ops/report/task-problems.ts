@@ -1,7 +1,7 @@
 import { hostIn } from '../../core/failure/classify';
 import { type remedyCommands, remedyFor } from '../../core/failure/remedy';
 import type { FailureRecord } from '../../infra/run/failure-log';
-import type { OutcomeFailure } from '../../infra/run/record';
+import type { OutcomeFailure } from '../../infra/run/run-dir';
 import type { RunInput } from './run-input';
 import type { TaskProblem } from './run-record';
 

@@ -1,5 +1,5 @@
 import type { Cell, RunRecord } from './run-record';
-import { INDEX_COLUMN } from '../../infra/run/record';
+import { INDEX_COLUMN } from '../../infra/run/run-dir';
 
 const MARK: Record<Cell['status'], string> = { built: '✔', cached: '✔', failed: '✖', skipped: '-' };
 

@@ -1,6 +1,6 @@
 import { logger } from '@nx/devkit';
 import { type ManifestExecutorSchema, normalizeManifestOptions } from '../../../core/options/manifest';
-import { contextTaskId, type Outcome, writeTaskReport } from '../../../infra/run/record';
+import { contextTaskId, type Outcome, writeTaskReport } from '../../../infra/run/run-dir';
 import { readBuilderState } from '../../../infra/state/builder-state';
 import { printManifestDryRun, publishManifests } from '../../../ops/publish/manifests';
 import { classifyRegistryError, manifestOutcome } from '../../../ops/publish/publish';

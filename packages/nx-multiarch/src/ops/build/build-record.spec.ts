@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PushedImage } from '../../cli/buildx/imagetools';
 import type { LocalImage } from '../../cli/docker/image';
-import { type BuildRecord, type Found, readRecord, recordPath, reuseRefusal, type Wanted } from './record';
+import { type BuildRecord, type Found, readRecord, recordPath, reuseRefusal, type Wanted } from './build-record';
 
 const REF = 'registry.local:5000/shop/api:dev';
 const IMAGE_ID = 'sha256:1111111111111111111111111111111111111111111111111111111111111111';

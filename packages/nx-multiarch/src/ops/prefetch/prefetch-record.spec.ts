@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readPrefetchRecord, recordKey, recordPath, updatePrefetchRecord } from './record';
+import { readPrefetchRecord, recordKey, recordPath, updatePrefetchRecord } from './prefetch-record';
 
 const AMD64_ID = 'sha256:0d3dfda4d8997c270238c1bdcf82b64b20950e891b9e439404ebee01aa235196';
 const ARM64_ID = 'sha256:988d989340b088fa8e21053fbdcfa7b51e859dca4e2282005197b3edde786afa';

@@ -34,7 +34,7 @@ import {
   taskId,
   writeRunGraph,
   writeTaskReport,
-} from './record';
+} from './run-dir';
 
 const made: string[] = [];
 const tempDir = (prefix: string) => {
