@@ -1,15 +1,32 @@
 // Builds one platform with each contender (nx-multiarch, buildx bake, a sequential loop of `docker buildx build`) in
 // four scenarios, each contender in a workspace of its own, starting from the same cold daemon and BuildKit cache.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { RunRecord } from '../../packages/nx-multiarch/src/ops/report/run-record';
 import { exec, tempWorkspace } from '../../packages/nx-multiarch-e2e/src/workspace';
-import { bakeFiles, baseImages, dependencyLevels, type PlannedBuild, plannedBuilds } from './replay';
+import {
+  bakeFiles,
+  bakeTargetProjects,
+  baseImages,
+  dependencyLevels,
+  type PlannedBuild,
+  plannedBuilds,
+} from './replay';
 import { levelsCriticalWork, nxCriticalWork, sequentialWork } from './overhead';
 import type { Edit, Platform } from './platform';
-import { targetSpans } from './progress';
+import { type Evidence, evidenceOf, nxBuildLogs, type StepsOf } from './evidence';
+import { plainSteps, targetSpans, targetSteps } from './progress';
 
 /** `nx-ec2`: nx-multiarch with `build.emulatedConcurrency: 2` (the default, 1, runs emulated builds one at a time). */
 export const CONTENDERS = ['nx', 'nx-ec2', 'bake', 'loop'] as const;
@@ -17,17 +34,19 @@ export type Contender = (typeof CONTENDERS)[number];
 export const SCENARIOS = ['cold', 'warm', 'leaf', 'foundation'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-export interface Measurement {
+export interface Measurement extends Evidence {
   platform: string;
   contender: Contender;
   scenario: Scenario;
+  /** Which repeat (0-based). */
+  repeat: number;
   wallMs: number;
   /** The builds' own time on the critical path. */
   workMs: number;
-  /** Images built (not from a cache) as the contender reports it; bake and the loop run every build. */
-  builds: number;
   /** Images the scenario asked for. */
   images: number;
+  /** The project the scenario changed (leaf, foundation). */
+  changed?: string;
   /** nx-multiarch: the time its emulated (QEMU) builds took, summed. */
   emulatedMs?: number;
 }
@@ -117,24 +136,31 @@ function pullUpstreams(root: string, platform: Platform): number[] {
   return durations;
 }
 
-interface Run {
+interface Run extends Evidence {
   workMs: number;
-  builds: number;
   emulatedMs?: number;
 }
 
+const NX_CACHE_HITS = new Set(['local-cache', 'local-cache-kept-existing', 'remote-cache']);
+
 function nxRun(root: string, platform: Platform): Run {
+  const since = Date.now();
   must(nxBin(root), ['run-many', ...runManyArgs(platform), '--output-style=static'], root);
   const state = join(root, '.nx-multiarch/runs');
   const id = readFileSync(join(state, 'last-run'), 'utf8').trim();
   const record = JSON.parse(readFileSync(join(state, id, 'run.json'), 'utf8')) as RunRecord;
   const emulated = record.cells.filter((c) => c.emulated && c.status === 'built');
+  const cacheHits = record.tasks.filter((t) => NX_CACHE_HITS.has(t.status)).length;
+  const logs = nxBuildLogs(root, since);
   return {
     workMs: nxCriticalWork(record),
-    builds: record.totals.built,
     emulatedMs: emulated.reduce((sum, c) => sum + (c.durationMs ?? 0), 0),
+    ...evidenceOf(logs.builds, { 'Nx task': record.tasks.length - cacheHits, 'docker build/pull': logs.processes }),
+    cacheHits,
   };
 }
+
+const pullProcesses = (platform: Platform) => Object.keys(platform.upstreams).length * ARCHES.length * 2;
 
 const runners: Record<Contender, (root: string, platform: Platform, plan: Plan) => Run> = {
   nx: nxRun,
@@ -142,52 +168,86 @@ const runners: Record<Contender, (root: string, platform: Platform, plan: Plan) 
   bake(root, platform, { builds, levels }) {
     const dir = mkdtempSync(join(tmpdir(), 'bench-bake-'));
     const upstream = sequentialWork(pullUpstreams(root, platform));
-    const spans = bakeFiles(builds, levels).map((file, index) => {
+    const projectOf = bakeTargetProjects(builds, levels);
+    const steps: StepsOf = [];
+    const files = bakeFiles(builds, levels);
+    const spans = files.map((file, index) => {
       const path = join(dir, `level-${index}.json`);
       writeFileSync(path, JSON.stringify(file, null, 2));
       const progress = must('docker', ['buildx', 'bake', '--progress', 'rawjson', '-f', path], root);
       const byTarget = targetSpans(progress);
+      const tallies = targetSteps(progress);
+      for (const t of Object.keys(file.target)) {
+        steps.push({ project: projectOf[t], ...(tallies.get(t) ?? { ran: 0, cached: 0 }) });
+      }
       return Object.keys(file.target).flatMap((t) => (byTarget.has(t) ? [byTarget.get(t)!] : []));
     });
-    return { workMs: upstream + levelsCriticalWork(spans), builds: builds.length };
+    return {
+      workMs: upstream + levelsCriticalWork(spans),
+      ...evidenceOf(steps, { 'buildx bake': files.length, 'docker pull/tag': pullProcesses(platform) }),
+    };
   },
   loop(root, platform, { builds, levels }) {
     const durations = pullUpstreams(root, platform);
+    const steps: StepsOf = [];
     for (const project of levels.flat()) {
       for (const build of builds.filter((b) => b.project === project)) {
         const metadata = build.argv[build.argv.indexOf('--metadata-file') + 1];
         if (build.argv.includes('--metadata-file')) mkdirSync(dirname(metadata), { recursive: true });
-        durations.push(timed(() => must('docker', build.argv, root))[1]);
+        const [output, ms] = timed(() => must('docker', build.argv, root));
+        durations.push(ms);
+        steps.push({ project, ...plainSteps(output) });
       }
     }
-    return { workMs: sequentialWork(durations), builds: builds.length };
+    return {
+      workMs: sequentialWork(durations),
+      ...evidenceOf(steps, { 'buildx build': steps.length, 'docker pull/tag': pullProcesses(platform) }),
+    };
   },
 };
 
-/** Every contender through cold, warm, one leaf changed and one foundation changed, on one platform. */
-export function benchBuilds(platform: Platform, log: (line: string) => void): Measurement[] {
+/** Every contender through cold, warm, one leaf changed and one foundation changed, on one platform, `repeat` times. */
+export function benchBuilds(platform: Platform, log: (line: string) => void, repeat = 1): Measurement[] {
   const measurements: Measurement[] = [];
-  for (const contender of CONTENDERS) {
-    const options =
-      contender === 'nx-ec2' ? { ...platform.options, build: { emulatedConcurrency: 2 } } : platform.options;
-    const root = tempWorkspace(platform.files, options);
-    const planned = plan(root, platform);
-    // Planning ran Nx here: nx-multiarch starts without Nx's cache, graph or its own state, like a fresh clone.
-    if (contender.startsWith('nx'))
-      for (const dir of ['.nx', '.nx-multiarch', 'dist']) rmSync(join(root, dir), { recursive: true, force: true });
-    coldDaemon(root, imagesOf(platform, planned));
-    const imageCount = planned.builds.length + Object.keys(platform.upstreams).length * 2;
-    for (const scenario of SCENARIOS) {
-      if (scenario === 'leaf') applyEdit(root, platform.leaf.edit);
-      if (scenario === 'foundation') applyEdit(root, platform.foundation.edit);
-      const [run, wallMs] = timed(() => runners[contender](root, platform, planned));
-      const m = { platform: platform.name, contender, scenario, wallMs, ...run, images: imageCount };
-      measurements.push(m);
-      log(
-        `  ${platform.name} ${contender.padEnd(6)} ${scenario.padEnd(10)} ${(wallMs / 1000).toFixed(1).padStart(7)} s` +
-          `  work on the critical path ${(run.workMs / 1000).toFixed(1).padStart(6)} s  built ${run.builds}/${imageCount}`,
-      );
-    }
+  // Repeats outermost: each contender's runs spread over the whole bench, not bunched in one stretch of it.
+  for (let r = 0; r < repeat; r++) {
+    for (const contender of CONTENDERS) measurements.push(...contenderRuns(platform, contender, r, log));
+  }
+  return measurements;
+}
+
+function contenderRuns(platform: Platform, contender: Contender, repeat: number, log: (line: string) => void) {
+  const measurements: Measurement[] = [];
+  const options =
+    contender === 'nx-ec2' ? { ...platform.options, build: { emulatedConcurrency: 2 } } : platform.options;
+  const root = tempWorkspace(platform.files, options);
+  const planned = plan(root, platform);
+  // Planning ran Nx here: nx-multiarch starts without Nx's cache, graph or its own state, like a fresh clone.
+  if (contender.startsWith('nx'))
+    for (const dir of ['.nx', '.nx-multiarch', 'dist']) rmSync(join(root, dir), { recursive: true, force: true });
+  coldDaemon(root, imagesOf(platform, planned));
+  const images = planned.builds.length + Object.keys(platform.upstreams).length * 2;
+  for (const scenario of SCENARIOS) {
+    if (scenario === 'leaf') applyEdit(root, platform.leaf.edit);
+    if (scenario === 'foundation') applyEdit(root, platform.foundation.edit);
+    const changed = scenario === 'leaf' || scenario === 'foundation' ? platform[scenario].project : undefined;
+    const [run, wallMs] = timed(() => runners[contender](root, platform, planned));
+    measurements.push({
+      platform: platform.name,
+      contender,
+      scenario,
+      repeat,
+      wallMs,
+      ...run,
+      images,
+      ...(changed && { changed }),
+    });
+    const processes = Object.values(run.processes).reduce((a, b) => a + b, 0);
+    log(
+      `  ${platform.name} #${repeat + 1} ${contender.padEnd(6)} ${scenario.padEnd(10)} ${(wallMs / 1000).toFixed(1).padStart(7)} s` +
+        `  critical work ${(run.workMs / 1000).toFixed(1).padStart(6)} s  built ${run.imagesBuilt}/${images}` +
+        `  steps ran ${run.stepsRan} cached ${run.stepsCached}  processes ${processes}`,
+    );
   }
   return measurements;
 }

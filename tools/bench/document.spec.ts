@@ -2,51 +2,33 @@ import type { Measurement } from './builds';
 import {
   type BenchResults,
   benchmarksMarkdown,
-  buildsTable,
+  containerStartLine,
   inferenceTable,
-  overheadTable,
+  mergePages,
   prefetchTable,
 } from './document';
 import type { InferenceBench } from './inference';
+import { aggregate } from './stats';
+import { buildsTable, goalsTable, overheadTable, workTable } from './tables';
 
-const m = (
-  platform: string,
-  contender: Measurement['contender'],
-  scenario: Measurement['scenario'],
-  wallMs: number,
-  workMs: number,
-  builds: number,
-  images = 9,
-  emulatedMs?: number,
-): Measurement => ({
-  platform,
+const m = (contender: Measurement['contender'], scenario: Measurement['scenario'], wallMs: number): Measurement => ({
+  platform: 'demo',
   contender,
   scenario,
+  repeat: 0,
   wallMs,
-  workMs,
-  builds,
-  images,
-  ...(emulatedMs !== undefined && { emulatedMs }),
+  workMs: wallMs / 2,
+  images: 14,
+  imagesBuilt: 0,
+  builtProjects: [],
+  stepsRan: 0,
+  stepsCached: 12,
+  processes: { 'buildx bake': 3 },
 });
 
-// Given out of order: the tables follow the platforms as first seen, and cold, warm, leaf, foundation.
-const BUILDS: Measurement[] = [
-  m('demo', 'nx', 'warm', 2000, 0, 0),
-  m('demo', 'nx', 'cold', 10000, 7500, 8, 9, 6000),
-  m('demo', 'nx-ec2', 'cold', 7500, 6000, 8),
-  m('demo', 'nx-ec2', 'warm', 2500, 0, 0),
-  m('demo', 'bake', 'cold', 15000, 12000, 9),
-  m('demo', 'loop', 'cold', 30000, 29400, 9),
-  m('demo', 'bake', 'warm', 5000, 4000, 9),
-  m('demo', 'loop', 'warm', 7000, 6900, 9),
-  // leaf: the loop's and nx-ec2's measurements are missing.
-  m('demo', 'nx', 'leaf', 4000, 3000, 1),
-  m('demo', 'bake', 'leaf', 6000, 5000, 9),
-  m('generated 4/2', 'loop', 'cold', 12340, 12000, 4, 4),
-  m('generated 4/2', 'bake', 'cold', 8000, 6000, 4, 4),
-  m('generated 4/2', 'nx', 'cold', 6000, 5000, 4, 4),
-  m('generated 4/2', 'nx-ec2', 'cold', 5000, 4000, 4, 4),
-];
+const BUILDS = ['nx', 'nx-ec2', 'bake', 'loop'].flatMap((c, i) =>
+  (['cold', 'warm'] as const).map((scenario) => m(c as Measurement['contender'], scenario, (i + 1) * 1000)),
+);
 
 const PREFETCH: BenchResults['prefetch'] = [
   {
@@ -90,83 +72,14 @@ const INFERENCE: InferenceBench[] = [
   },
 ];
 
-const BUILDS_HEAD =
-  '| platform | scenario | nx-multiarch | nx, 2 emulated | bake | loop | bake / nx | loop / nx | bake / nx, 2 emulated | images nx built |\n' +
-  '|---|---|---|---|---|---|---|---|---|---|';
-
-describe('buildsTable', () => {
-  test('one row per platform and scenario every contender ran, with the ratios to nx-multiarch', () => {
-    expect(buildsTable(BUILDS)).toBe(
-      [
-        BUILDS_HEAD,
-        '| demo | cold: no images, empty BuildKit cache, fresh workspace | 10.0 s | 7.5 s | 15.0 s | 30.0 s | 1.50x | 3.00x | 2.00x | 8/9 |',
-        '| demo | warm: again, nothing changed | 2.0 s | 2.5 s | 5.0 s | 7.0 s | 2.50x | 3.50x | 2.00x | 0/9 |',
-        '| generated 4/2 | cold: no images, empty BuildKit cache, fresh workspace | 6.0 s | 5.0 s | 8.0 s | 12.3 s | 1.33x | 2.06x | 1.60x | 4/4 |',
-      ].join('\n'),
-    );
-  });
-
-  test.each<[string, Measurement[], string]>([
-    ['no measurements', [], ''],
-    [
-      'bake slower than nx-multiarch, nx-multiarch slower than the loop, the foundation scenario',
-      [
-        m('p', 'nx', 'foundation', 3000, 0, 2, 2),
-        m('p', 'nx-ec2', 'foundation', 3300, 0, 2, 2),
-        m('p', 'bake', 'foundation', 3300, 0, 2, 2),
-        m('p', 'loop', 'foundation', 1500, 0, 2, 2),
-      ],
-      '\n| p | one foundation changed | 3.0 s | 3.3 s | 3.3 s | 1.5 s | 1.10x | 0.50x | 1.00x | 2/2 |',
-    ],
-    [
-      'nx-multiarch taking no time',
-      [
-        m('p', 'nx', 'leaf', 0, 0, 0, 2),
-        m('p', 'nx-ec2', 'leaf', 0, 0, 0, 2),
-        m('p', 'bake', 'leaf', 1000, 0, 2, 2),
-        m('p', 'loop', 'leaf', 900, 0, 2, 2),
-      ],
-      '\n| p | one leaf component changed | 0.0 s | 0.0 s | 1.0 s | 0.9 s | n/a | n/a | n/a | 0/2 |',
-    ],
-  ])('%s', (_, builds, rows) => {
-    expect(buildsTable(builds)).toBe(`${BUILDS_HEAD}${rows}`);
-  });
-});
-
-const OVERHEAD_HEAD =
-  '| platform | scenario | nx-multiarch | nx, 2 emulated | bake | loop | nx: emulated builds, summed |\n' +
-  '|---|---|---|---|---|---|---|';
-
-describe('overheadTable', () => {
-  test('every scenario of every platform, wall minus work in seconds and share of the wall time, n/a if missing', () => {
-    expect(overheadTable(BUILDS)).toBe(
-      [
-        OVERHEAD_HEAD,
-        '| demo | cold | 2.5 s (25%) | 1.5 s (20%) | 3.0 s (20%) | 0.6 s (2%) | 6.0 s |',
-        '| demo | warm | 2.0 s (100%) | 2.5 s (100%) | 1.0 s (20%) | 0.1 s (1%) | n/a |',
-        '| demo | leaf | 1.0 s (25%) | n/a | 1.0 s (17%) | n/a | n/a |',
-        '| demo | foundation | n/a | n/a | n/a | n/a | n/a |',
-        '| generated 4/2 | cold | 1.0 s (17%) | 1.0 s (20%) | 2.0 s (25%) | 0.3 s (3%) | n/a |',
-        '| generated 4/2 | warm | n/a | n/a | n/a | n/a | n/a |',
-        '| generated 4/2 | leaf | n/a | n/a | n/a | n/a | n/a |',
-        '| generated 4/2 | foundation | n/a | n/a | n/a | n/a | n/a |',
-      ].join('\n'),
-    );
-  });
-
-  test('no measurements: the head alone', () => {
-    expect(overheadTable([])).toBe(OVERHEAD_HEAD);
-  });
-});
-
 describe('prefetchTable', () => {
-  test('fetches and times of naive, cold and warm, ratios to naive, failures joined', () => {
+  test('fetches and times of naive, cold and warm, as shares of naive, failures joined', () => {
     expect(prefetchTable(PREFETCH)).toBe(
       [
-        '| platform | components | (image, platform) pairs | fetches naive / cold / warm | time naive | cold | warm | naive / cold | naive / warm | failed |',
+        '| platform | components | (image, platform) pairs | fetches naive / cold / warm | time naive | cold | warm | cold / naive | warm / naive | failed |',
         '|---|---|---|---|---|---|---|---|---|---|',
-        '| demo | 7 | 8 | 14 / 8 / 0 | 42.0 s | 21.0 s | 1.5 s | 2.00x | 28.00x | none |',
-        '| generated 4/2 | 4 | 2 | 4 / 2 / 0 | 3.0 s | 2.4 s | 0.0 s | 1.25x | n/a | alpine:3.20 linux/arm64: manifest unknown; alpine:3.20 linux/amd64: timeout |',
+        '| demo | 7 | 8 | 14 / 8 / 0 | 42.0 s | 21.0 s | 1.5 s | 0.50x | 0.04x | none |',
+        '| generated 4/2 | 4 | 2 | 4 / 2 / 0 | 3.0 s | 2.4 s | 0.0 s | 0.80x | 0.00x | alpine:3.20 linux/arm64: manifest unknown; alpine:3.20 linux/amd64: timeout |',
       ].join('\n'),
     );
   });
@@ -195,12 +108,15 @@ describe('benchmarksMarkdown', () => {
       os: 'Debian 12.8',
       kernel: '6.1.0-27-cloud-amd64',
       versions: { node: 'v20.20.2', nx: '21.1.2', docker: '27.3.1', buildx: 'github.com/docker/buildx v0.19.2' },
+      containerStart: { image: 'alpine:3.20', samplesMs: [700, 500, 600] },
     },
+    repeat: 1,
     builds: BUILDS,
     prefetch: PREFETCH,
     inference: INFERENCE,
   };
-  const markdown = benchmarksMarkdown(results);
+  const markdown = benchmarksMarkdown(results, 'plot.svg');
+  const aggregates = aggregate(BUILDS);
 
   test('names the date, the machine and the tool versions', () => {
     expect(markdown).toContain(
@@ -212,7 +128,9 @@ describe('benchmarksMarkdown', () => {
   test('has every section, in order', () => {
     expect(markdown.split('\n').filter((line) => line.startsWith('#'))).toEqual([
       '# Benchmarks',
+      '## Goals',
       '## Builds: nx-multiarch, `docker buildx bake`, a `docker buildx build` loop',
+      '## What each contender did',
       '## Orchestration overhead',
       '## Prefetch',
       '## Project graph inference',
@@ -220,15 +138,88 @@ describe('benchmarksMarkdown', () => {
   });
 
   test.each([
-    ['builds', () => buildsTable(BUILDS)],
-    ['overhead', () => overheadTable(BUILDS)],
+    ['goals', () => goalsTable(aggregates)],
+    ['builds', () => buildsTable(aggregates)],
+    ['work', () => workTable(aggregates)],
+    ['overhead', () => overheadTable(aggregates)],
     ['prefetch', () => prefetchTable(PREFETCH)],
     ['inference', () => inferenceTable(INFERENCE)],
   ])('holds the %s table as a paragraph of its own', (_, table) => {
     expect(markdown).toContain(`\n\n${table()}\n`);
   });
 
+  test('links the plot, says how often each was measured, the ratio convention and the container start-up', () => {
+    expect(markdown).toContain('\n\n![Median wall time per scenario and contender](plot.svg)\n\n');
+    expect(markdown).toContain('was measured once (`--repeat=1`');
+    expect(markdown).toContain("**Ratios are nx-multiarch's time ÷ the other's**");
+    expect(markdown).toContain(`\n${containerStartLine(results.machine.containerStart)}\n`);
+  });
+
+  test('with repeats, says how many', () => {
+    expect(benchmarksMarkdown({ ...results, repeat: 5 })).toContain('was measured 5 times (`--repeat=5`)');
+  });
+
   test('ends with the inference table and one newline', () => {
     expect(markdown.endsWith('|\n')).toBe(true);
+  });
+});
+
+describe('containerStartLine', () => {
+  test.each<[string, { image: string; samplesMs: number[] } | undefined, string]>([
+    ['not measured', undefined, 'Container start-up: not measured (`docker run` failed).'],
+    ['failed', { image: 'alpine:3.20', samplesMs: [] }, 'Container start-up: not measured (`docker run` failed).'],
+    [
+      'normal: the median of the samples, their spread',
+      { image: 'alpine:3.20', samplesMs: [700, 400, 650, 1200, 500] },
+      'Container start-up: `docker run --rm alpine:3.20 true` took 0.7 s (median of 5, 0.4 s – 1.2 s): not slow (at most 1.0 s counts as normal here).',
+    ],
+    [
+      'slow: over a second',
+      { image: 'alpine:3.20', samplesMs: [2500, 3100, 2900] },
+      "Container start-up: `docker run --rm alpine:3.20 true` took 2.9 s (median of 3, 2.5 s – 3.1 s): **slow** (over 1.0 s): every contender's times are inflated by it, BuildKit starting a container per RUN step too.",
+    ],
+  ])('%s', (_, start, expected) => {
+    expect(containerStartLine(start)).toBe(expected);
+  });
+});
+
+describe('mergePages', () => {
+  const page = (tag: string) =>
+    [
+      `# Benchmarks\n\nMeasured ${tag}.\n`,
+      `## Goals\n\ngoals ${tag}\n`,
+      `## Builds: nx-multiarch\n\nbuilds ${tag}\n`,
+      `## What each contender did\n\nwork ${tag}\n`,
+      `## Orchestration overhead\n\noverhead ${tag}\n`,
+      `## Prefetch\n\nprefetch ${tag}\n`,
+      `## Project graph inference\n\ninference ${tag}\n`,
+    ].join('\n');
+  const sections = (text: string) => text.match(/(Measured|goals|builds|work|overhead|prefetch|inference) \w+/g);
+
+  test.each<[string, Array<'builds' | 'prefetch' | 'inference'>, string[]]>([
+    [
+      'everything measured: the fresh page',
+      ['builds', 'prefetch', 'inference'],
+      ['Measured new', 'goals new', 'builds new', 'work new', 'overhead new', 'prefetch new', 'inference new'],
+    ],
+    [
+      'builds alone: prefetch and inference kept',
+      ['builds'],
+      ['Measured new', 'goals new', 'builds new', 'work new', 'overhead new', 'prefetch old', 'inference old'],
+    ],
+    [
+      'prefetch alone: the builds sections and inference kept',
+      ['prefetch'],
+      ['Measured new', 'goals old', 'builds old', 'work old', 'overhead old', 'prefetch new', 'inference old'],
+    ],
+  ])('%s', (_, measured, expected) => {
+    expect(sections(mergePages(page('old'), page('new'), measured))).toEqual(expected);
+  });
+
+  test('a section the previous page lacks comes from the fresh page; one newline at the end', () => {
+    const previous = '# Benchmarks\n\n## Prefetch\n\nprefetch old\n';
+    const merged = mergePages(previous, page('new'), ['prefetch']);
+    expect(sections(merged)).toEqual(sections(page('new')));
+    expect(merged.endsWith('inference new\n')).toBe(true);
   });
 });

@@ -1,97 +1,25 @@
-// docs/benchmarks.md from one run's measurements: tables of times and ratios, the machine, how it was measured.
-import { CONTENDERS, type Measurement, SCENARIOS } from './builds';
+// docs/benchmarks.md from one run's measurements: goals, tables of times and ratios, the machine, how it was measured.
+import type { Measurement } from './builds';
 import type { InferenceBench } from './inference';
 import type { Machine } from './machine';
 import type { PrefetchBench } from './prefetch';
+import { aggregate, summary } from './stats';
+import { buildsTable, goalsTable, overheadTable, ratio, s, table, workTable } from './tables';
+
+export const SECTIONS = ['builds', 'prefetch', 'inference'] as const;
+export type Section = (typeof SECTIONS)[number];
 
 export interface BenchResults {
   date: string;
   machine: Machine;
+  /** How many times each (platform, contender, scenario) was measured. */
+  repeat: number;
   builds: Measurement[];
   prefetch: Array<{ platform: string } & PrefetchBench>;
   inference: InferenceBench[];
 }
 
-const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
-/** How many times longer `other` took than `ours`: above 1, ours is faster. */
-const ratio = (other: number, ours: number) => (ours > 0 ? `${(other / ours).toFixed(2)}x` : 'n/a');
-const table = (head: string[], rows: string[][]) =>
-  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
-    '\n',
-  );
-
-const SCENARIO_TEXT: Record<(typeof SCENARIOS)[number], string> = {
-  cold: 'cold: no images, empty BuildKit cache, fresh workspace',
-  warm: 'warm: again, nothing changed',
-  leaf: 'one leaf component changed',
-  foundation: 'one foundation changed',
-};
-
-function platforms(builds: readonly Measurement[]): string[] {
-  return [...new Set(builds.map((m) => m.platform))];
-}
-
-const find = (builds: readonly Measurement[], platform: string, contender: string, scenario: string) =>
-  builds.find((m) => m.platform === platform && m.contender === contender && m.scenario === scenario);
-
-export function buildsTable(builds: readonly Measurement[]): string {
-  const rows: string[][] = [];
-  for (const platform of platforms(builds)) {
-    for (const scenario of SCENARIOS) {
-      const [nx, nx2, bake, loop] = CONTENDERS.map((c) => find(builds, platform, c, scenario));
-      if (!nx || !nx2 || !bake || !loop) continue;
-      rows.push([
-        platform,
-        SCENARIO_TEXT[scenario],
-        s(nx.wallMs),
-        s(nx2.wallMs),
-        s(bake.wallMs),
-        s(loop.wallMs),
-        ratio(bake.wallMs, nx.wallMs),
-        ratio(loop.wallMs, nx.wallMs),
-        ratio(bake.wallMs, nx2.wallMs),
-        `${nx.builds}/${nx.images}`,
-      ]);
-    }
-  }
-  return table(
-    [
-      'platform',
-      'scenario',
-      'nx-multiarch',
-      'nx, 2 emulated',
-      'bake',
-      'loop',
-      'bake / nx',
-      'loop / nx',
-      'bake / nx, 2 emulated',
-      'images nx built',
-    ],
-    rows,
-  );
-}
-
-export function overheadTable(builds: readonly Measurement[]): string {
-  const cell = (m: Measurement | undefined) =>
-    m ? `${s(m.wallMs - m.workMs)} (${Math.round(((m.wallMs - m.workMs) / m.wallMs) * 100)}%)` : 'n/a';
-  const rows: string[][] = [];
-  for (const platform of platforms(builds)) {
-    for (const scenario of SCENARIOS) {
-      const emulated = find(builds, platform, 'nx', scenario)?.emulatedMs;
-      rows.push([
-        platform,
-        scenario,
-        ...CONTENDERS.map((c) => cell(find(builds, platform, c, scenario))),
-        emulated === undefined ? 'n/a' : s(emulated),
-      ]);
-    }
-  }
-  return table(
-    ['platform', 'scenario', 'nx-multiarch', 'nx, 2 emulated', 'bake', 'loop', 'nx: emulated builds, summed'],
-    rows,
-  );
-}
 
 export function prefetchTable(prefetch: BenchResults['prefetch']): string {
   return table(
@@ -103,8 +31,8 @@ export function prefetchTable(prefetch: BenchResults['prefetch']): string {
       'time naive',
       'cold',
       'warm',
-      'naive / cold',
-      'naive / warm',
+      'cold / naive',
+      'warm / naive',
       'failed',
     ],
     prefetch.map((p) => [
@@ -115,8 +43,8 @@ export function prefetchTable(prefetch: BenchResults['prefetch']): string {
       s(p.naive.ms),
       s(p.cold.ms),
       s(p.warm.ms),
-      ratio(p.naive.ms, p.cold.ms),
-      ratio(p.naive.ms, p.warm.ms),
+      ratio(p.cold.ms, p.naive.ms),
+      ratio(p.warm.ms, p.naive.ms),
       p.failed.length === 0 ? 'none' : p.failed.join('; '),
     ]),
   );
@@ -149,24 +77,58 @@ export function inferenceTable(inference: readonly InferenceBench[]): string {
   );
 }
 
-export function benchmarksMarkdown(results: BenchResults): string {
+/** Container starts slower than this (median) are flagged: they inflate every contender. */
+export const SLOW_CONTAINER_START_MS = 1000;
+
+export function containerStartLine(start: Machine['containerStart']): string {
+  if (!start || start.samplesMs.length === 0) return 'Container start-up: not measured (`docker run` failed).';
+  const { median, min, max, n } = summary(start.samplesMs);
+  const verdict =
+    median > SLOW_CONTAINER_START_MS
+      ? `**slow** (over ${s(SLOW_CONTAINER_START_MS)}): every contender's times are inflated by it, BuildKit starting a container per RUN step too`
+      : `not slow (at most ${s(SLOW_CONTAINER_START_MS)} counts as normal here)`;
+  return `Container start-up: \`docker run --rm ${start.image} true\` took ${s(median)} (median of ${n}, ${s(min)} – ${s(max)}): ${verdict}.`;
+}
+
+/** The page; `plot` is the SVG file's name beside it. */
+export function benchmarksMarkdown(results: BenchResults, plot = 'benchmarks.svg'): string {
   const { machine: m } = results;
   const versions = Object.entries(m.versions)
     .map(([tool, version]) => `${tool} ${version}`)
     .join(', ');
+  const aggregates = aggregate(results.builds);
+  const runs =
+    results.repeat === 1
+      ? 'once (`--repeat=1`, for time: min, median and max are that one run; rerun with `--repeat=5` for spreads)'
+      : `${results.repeat} times (\`--repeat=${results.repeat}\`), the contenders taking turns`;
   return `# Benchmarks
 
-Written by \`npm run bench\` (needs the lab: \`npm run lab -- up\`); rerun it rather than edit this page. One run,
-every contender measured in the same run on the same machine: compare the ratios, not the absolute times.
+Written by \`npm run bench\` (needs the lab: \`npm run lab -- up\`); rerun it rather than edit this page. Every
+contender is measured in the same run on the same machine: compare the ratios, not the absolute times. Each
+(platform, contender, scenario) was measured ${runs}; the tables show medians.
+
+**Ratios are nx-multiarch's time ÷ the other's**, from medians: below 1, nx-multiarch was faster (0.50x: it took half
+as long).
 
 Measured ${results.date} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, kernel ${m.kernel}.
 Versions: ${versions}. Base images come from the lab's loopback registry mirror; arm64 RUN steps run under QEMU.
+${containerStartLine(m.containerStart)}
+
+## Goals
+
+nx-multiarch against bake (nx / bake, medians): nothing changed ≤ 0.20x on the 40-component platform and ≤ 0.50x on
+the demo; one leaf changed ≤ 0.35x on the 40-component platform, building that component's images and nothing else;
+cold ≤ 1.00x on both.
+
+${goalsTable(aggregates)}
 
 ## Builds: nx-multiarch, \`docker buildx bake\`, a \`docker buildx build\` loop
 
-Wall time of each contender building every image for amd64 and arm64. A ratio above 1 means nx-multiarch was faster.
+Median wall time of each contender building every image for amd64 and arm64.
 
-${buildsTable(results.builds)}
+${buildsTable(aggregates)}
+
+![Median wall time per scenario and contender](${plot})
 
 - **nx-multiarch**: \`nx run-many -t build-image --platform=amd64,arm64\`, Nx's default parallelism, prefetch and
   builder-setup included, timed from the command's start to its exit.
@@ -182,13 +144,35 @@ ${buildsTable(results.builds)}
 - Each contender starts from the same cold state: its own fresh workspace, its images and base images removed,
   \`docker builder prune -af\`. Then the scenarios run in order: warm repeats the cold run unchanged, leaf appends
   or changes a RUN step of a component nothing is built FROM, foundation does the same to one others are FROM.
-- "images nx built" counts the images nx-multiarch built, neither reused nor wholly from the BuildKit cache, of those asked for.
+  With repeats, each repeat starts again from cold, every contender in turn.
+
+## What each contender did
+
+Wall time spread, and the work each contender really did, read from BuildKit's own progress output rather than from
+what the contender reports. When repeats disagree, each repeat's value is shown, separated by \`|\`.
+
+${workTable(aggregates)}
+
+- **images built**: (image, platform) builds in which BuildKit ran at least one Dockerfile step, of the images the
+  scenario asked for (upstream images pulled and tagged count as asked for, never as built). In brackets, the
+  components they belong to. A build whose every step came from BuildKit's cache, or that did not run, is not built.
+- **steps ran / cached**: Dockerfile steps other than FROM (RUN, COPY, ADD, WORKDIR...) over all builds, which BuildKit
+  ran, and which it took from its cache. bake: from \`--progress rawjson\`, per target (a vertex reported
+  \`cached: true\` was cached; one that completed and never was, ran). The loop: from each build's \`--progress
+  plain\` output (\`#n CACHED\` against \`#n DONE\`). nx-multiarch: from the same plain output in the build logs its
+  \`docker buildx build\` processes wrote during the run (\`.nx-multiarch/logs/<project>/<image>-<arch>.attempt-<n>.log\`,
+  an image's last attempt); an image nx-multiarch reused ran no build and wrote no log.
+- **processes started**: nx-multiarch: one process per task Nx ran (run.json's tasks that were not Nx cache hits:
+  render, prefetch, builder-setup, build-image; Nx forks each), plus one \`docker buildx build\` (or \`docker pull\`
+  of an upstream image) per log written in the run, retries included. The plugin's short docker calls (image inspect, buildx ls, pulls by prefetch) are not
+  recorded, so not counted: nx-multiarch's count is a floor. bake: one \`docker buildx bake\` per dependency level;
+  the loop: one \`docker buildx build\` per image; both plus a \`docker pull\` and a \`docker tag\` per upstream image.
 
 ## Orchestration overhead
 
-Wall time minus the builds' own time on the critical path, and its share of the wall time.
+Wall time minus the builds' own time on the critical path (median over repeats), and its share of the median wall time.
 
-${overheadTable(results.builds)}
+${overheadTable(aggregates)}
 
 - nx-multiarch: the critical path is run.json's \`criticalPath\`; a build-image task's own time is the time its
   \`docker buildx build\` processes ran (overlaps once), prefetch's is its fetching; render, builder-setup, Nx's
@@ -198,8 +182,8 @@ ${overheadTable(results.builds)}
 - Waiting for a slot is overhead too: Nx's parallelism (3 tasks) and the emulated-build limit. When the last
   column comes close to nx-multiarch's wall time, the run was waiting on one QEMU build after another.
 - build-image is \`cache: false\` in Nx ([graph.md](graph.md#hashes)): every task runs, and reuses its image only
-  after checking the daemon still has it. A warm nx-multiarch run is those checks, one task process per component
-  (about half a second each on this machine), with no build on the critical path: nearly all of it counts as overhead.
+  after checking the daemon still has it, so a warm nx-multiarch run is one task process per component (see
+  "processes started") with no build on the critical path: nearly all of it counts as overhead.
 
 ## Prefetch
 
@@ -213,8 +197,39 @@ ${prefetchTable(results.prefetch)}
 
 createNodes and createDependencies in process (median of 5) on a generated workspace (a tenth foundations, the rest
 FROM them, a third templated, some with services), and \`nx show projects\` end to end (median of 3) against an empty
-workspace.
+workspace (ratio: \`nx show projects\` ÷ empty workspace).
 
 ${inferenceTable(results.inference)}
 `;
+}
+
+const SECTION_HEADINGS: Record<Section, RegExp> = {
+  builds: /^## (Goals|Builds|What each contender did|Orchestration overhead)\b/,
+  prefetch: /^## Prefetch\b/,
+  inference: /^## Project graph inference\b/,
+};
+
+/** A page's `## ` sections by heading line; what precedes the first is under ''. */
+function sectionsOf(page: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  let heading = '';
+  for (const line of page.split('\n')) {
+    if (line.startsWith('## ')) heading = line;
+    sections.set(heading, `${sections.get(heading) ?? ''}${line}\n`);
+  }
+  return sections;
+}
+
+/**
+ * The fresh page with the sections of the bench sections not measured this time (`--only`) taken from the previous
+ * page, so rerunning one section keeps the others' results.
+ */
+export function mergePages(previous: string, fresh: string, measured: readonly Section[]): string {
+  const old = sectionsOf(previous);
+  const keep = (heading: string) =>
+    SECTIONS.some((section) => !measured.includes(section) && SECTION_HEADINGS[section].test(heading));
+  const merged = [...sectionsOf(fresh)].map(([heading, text]) =>
+    keep(heading) && old.has(heading) ? (old.get(heading) as string) : text,
+  );
+  return merged.join('').replace(/\n+$/, '\n');
 }

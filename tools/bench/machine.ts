@@ -11,6 +11,8 @@ export interface Machine {
   os: string;
   kernel: string;
   versions: Record<string, string>;
+  /** `docker run --rm <image> true`, timed several times: the runtime's container start-up latency. */
+  containerStart?: { image: string; samplesMs: number[] };
 }
 
 const REPO = resolve(__dirname, '../..');
@@ -36,4 +38,20 @@ export function machine(): Machine {
       qemu: firstLine('qemu-aarch64-static', ['--version']),
     },
   };
+}
+
+/**
+ * Times `docker run --rm <image> true` `times` times after one untimed run (which pulls the image): slow container
+ * starts inflate every contender, BuildKit starting a container per RUN step as well. Empty when the run fails.
+ */
+export function containerStartSamples(image: string, times = 5): number[] {
+  const run = () => spawnSync('docker', ['run', '--rm', image, 'true'], { stdio: 'ignore', timeout: 120_000 }).status;
+  if (run() !== 0) return [];
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    if (run() !== 0) return [];
+    samples.push(performance.now() - started);
+  }
+  return samples;
 }

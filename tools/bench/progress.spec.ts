@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { busyMs, jsonDocuments, type Span, targetSpans } from './progress';
+import { busyMs, jsonDocuments, plainSteps, type Span, type StepTally, targetSpans, targetSteps } from './progress';
 
 // `docker buildx bake --progress rawjson` of two targets, t1 (linux/amd64) and t2 (linux/arm64), of the same
 // two-step Dockerfile, as it printed it.
 const RAWJSON = readFileSync(join(__dirname, 'fixtures/bake-rawjson.txt'), 'utf8');
+
+// Captured from the lab: a bake file of two targets t1 (linux/amd64) and t2 (linux/arm64) of one Dockerfile
+// (`FROM alpine:3.20`, `COPY a.txt /a.txt`, `RUN echo <token> > /b`, the token new), `docker buildx bake --progress
+// rawjson` run twice: cold, then warm; and `docker buildx build --progress plain` of it for linux/arm64, cold then warm.
+const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 
 describe('jsonDocuments', () => {
   test.each<[string, string, unknown[]]>([
@@ -157,5 +162,106 @@ describe('busyMs', () => {
     ['a span overlapping two others', [span(0, 10), span(20, 30), span(5, 25)], 30],
   ])('%s', (_, spans, expected) => {
     expect(busyMs(spans)).toBe(expected);
+  });
+});
+
+describe('targetSteps', () => {
+  test.each<[string, string, Array<[string, StepTally]>]>([
+    [
+      'a cold bake: every COPY and RUN step ran',
+      'bake-cold-rawjson.txt',
+      [
+        ['t1', { ran: 2, cached: 0 }],
+        ['t2', { ran: 2, cached: 0 }],
+      ],
+    ],
+    [
+      'the same bake again: every step cached',
+      'bake-warm-rawjson.txt',
+      [
+        ['t1', { ran: 0, cached: 2 }],
+        ['t2', { ran: 0, cached: 2 }],
+      ],
+    ],
+    [
+      'a bake of a FROM and a RUN step',
+      'bake-rawjson.txt',
+      [
+        ['t1', { ran: 1, cached: 0 }],
+        ['t2', { ran: 1, cached: 0 }],
+      ],
+    ],
+  ])('%s (%s)', (_, file, expected) => {
+    expect(new Map([...targetSteps(fixture(file))].sort())).toEqual(new Map(expected));
+  });
+
+  const doc = (...vertexes: object[]) => JSON.stringify({ vertexes });
+
+  test.each<[string, string, Array<[string, StepTally]>]>([
+    ['no output', '', []],
+    [
+      'FROM, [internal], exports and bake`s own vertexes are no steps',
+      doc(
+        { digest: 'sha256:0', name: '[internal] load local bake definitions', completed: '2026-01-01T00:00:01Z' },
+        { digest: 'sha256:1', name: '[web internal] load build definition', completed: '2026-01-01T00:00:01Z' },
+        { digest: 'sha256:2', name: '[web 1/2] FROM docker.io/library/alpine:3.20', completed: '2026-01-01T00:00:01Z' },
+        { digest: 'sha256:3', name: '[web] exporting to image', completed: '2026-01-01T00:00:01Z' },
+      ),
+      [],
+    ],
+    [
+      'a step cached in a later update is cached; one never completed neither ran nor was cached',
+      [
+        doc({ digest: 'sha256:1', name: '[web 2/3] COPY a /a', started: '2026-01-01T00:00:01Z' }),
+        doc({ digest: 'sha256:1', name: '[web 2/3] COPY a /a', cached: true, completed: '2026-01-01T00:00:01Z' }),
+        doc({ digest: 'sha256:2', name: '[web 3/3] RUN make', started: '2026-01-01T00:00:01Z' }),
+      ].join('\n'),
+      [['web', { ran: 0, cached: 1 }]],
+    ],
+    [
+      'stages and several targets; a step reported again counts once',
+      [
+        doc({ digest: 'sha256:1', name: '[api build 2/2] RUN go build', completed: '2026-01-01T00:00:02Z' }),
+        doc({ digest: 'sha256:1', name: '[api build 2/2] RUN go build', completed: '2026-01-01T00:00:02Z' }),
+        doc({ digest: 'sha256:2', name: '[api stage-1 2/2] COPY --from=build /app /app', cached: true }),
+        doc({ digest: 'sha256:3', name: '[web 2/2] WORKDIR /srv', completed: '2026-01-01T00:00:02Z' }),
+      ].join('\n'),
+      [
+        ['api', { ran: 1, cached: 1 }],
+        ['web', { ran: 1, cached: 0 }],
+      ],
+    ],
+  ])('%s', (_, rawjson, expected) => {
+    expect(targetSteps(rawjson)).toEqual(new Map(expected));
+  });
+});
+
+describe('plainSteps', () => {
+  test.each<[string, string, StepTally]>([
+    ['a cold build: its COPY and RUN ran', 'build-plain-cold.txt', { ran: 2, cached: 0 }],
+    ['the same build again: both cached', 'build-plain-warm.txt', { ran: 0, cached: 2 }],
+  ])('%s (%s)', (_, file, expected) => {
+    expect(plainSteps(fixture(file))).toEqual(expected);
+  });
+
+  test.each<[string, string, StepTally]>([
+    ['no output', '', { ran: 0, cached: 0 }],
+    [
+      'FROM (even cached), [internal] and the export are no steps',
+      '#1 [internal] load build definition from Dockerfile\n#1 DONE 0.0s\n#4 [build 1/2] FROM docker.io/library/alpine:3.20\n#4 CACHED\n#8 exporting to image\n#8 DONE 0.0s\n',
+      { ran: 0, cached: 0 },
+    ],
+    [
+      'stages: a ran step, a cached one, a failed one (neither)',
+      '#5 [build 2/2] RUN make\n#5 0.2 building\n#5 DONE 2.1s\n\n#6 [stage-1 2/3] COPY --from=build /a /a\n#6 CACHED\n\n#7 [stage-1 3/3] RUN test -f /b\n#7 ERROR: process did not complete successfully\n',
+      { ran: 1, cached: 1 },
+    ],
+    [
+      'windows line ends, and a step whose header repeats in the output',
+      '#5 [2/2] RUN make\r\n#5 ...\r\n\r\n#5 [2/2] RUN make\r\n#5 DONE 1.0s\r\n',
+      { ran: 1, cached: 0 },
+    ],
+  ])('%s', (_, plain, expected) => {
+    expect(plainSteps(plain)).toEqual(expected);
   });
 });

@@ -69,3 +69,75 @@ export function busyMs(spans: readonly Span[]): number {
   }
   return total;
 }
+
+/** Dockerfile steps BuildKit ran and took from its cache: RUN, COPY, ADD, WORKDIR... (not FROM, `[internal]`, exports). */
+export interface StepTally {
+  ran: number;
+  cached: number;
+}
+
+// `[web 2/3] RUN make` (bake: the target first), `[stage-1 2/3] COPY ...`, `[2/2] RUN ...`: numbered Dockerfile steps.
+const STEP_NAME = /^\[(?:([^\]]*) )?\d+\/\d+\] (\S+)/;
+
+const isStep = (name: string) => {
+  const step = STEP_NAME.exec(name);
+  return step !== null && step[2].toUpperCase() !== 'FROM';
+};
+
+interface StepVertex {
+  name: string;
+  cached: boolean;
+  completed: boolean;
+}
+
+/**
+ * Per bake target, the Dockerfile steps that ran and the ones BuildKit took from its cache, from `--progress rawjson`:
+ * a vertex reported `cached: true` was cached; one that completed and was never cached ran.
+ */
+export function targetSteps(rawjson: string): Map<string, StepTally> {
+  const vertexes = new Map<string, StepVertex>();
+  for (const document of jsonDocuments(rawjson)) {
+    for (const vertex of (document as { vertexes?: Array<RawVertex & { cached?: boolean }> }).vertexes ?? []) {
+      if (!vertex.name || !isStep(vertex.name)) continue;
+      const key = `${vertex.digest} ${vertex.name}`;
+      const earlier = vertexes.get(key);
+      vertexes.set(key, {
+        name: vertex.name,
+        cached: (earlier?.cached ?? false) || vertex.cached === true,
+        completed: (earlier?.completed ?? false) || vertex.completed !== undefined,
+      });
+    }
+  }
+  const tallies = new Map<string, StepTally>();
+  for (const { name, cached, completed } of vertexes.values()) {
+    const target = /^\[(\S+)/.exec(name)?.[1] as string;
+    const tally = tallies.get(target) ?? { ran: 0, cached: 0 };
+    if (cached) tally.cached++;
+    else if (completed) tally.ran++;
+    tallies.set(target, tally);
+  }
+  return tallies;
+}
+
+// `#5 [build 2/2] RUN echo ...`, then `#5 CACHED` or `#5 DONE 0.2s`.
+const PLAIN_HEADER = /^#(\d+) (\[.*)$/;
+const PLAIN_END = /^#(\d+) (CACHED|DONE)\b/;
+
+/** The same tally from one build's `--progress plain` output (the loop's, and nx-multiarch's build logs). */
+export function plainSteps(plain: string): StepTally {
+  const steps = new Set<string>();
+  const ends = new Map<string, string>();
+  for (const line of plain.split(/\r?\n/)) {
+    const header = PLAIN_HEADER.exec(line.trim());
+    if (header && isStep(header[2])) steps.add(header[1]);
+    const end = PLAIN_END.exec(line.trim());
+    // CACHED wins: BuildKit never prints DONE for a step it took from the cache.
+    if (end && ends.get(end[1]) !== 'CACHED') ends.set(end[1], end[2]);
+  }
+  const tally = { ran: 0, cached: 0 };
+  for (const id of steps) {
+    if (ends.get(id) === 'CACHED') tally.cached++;
+    else if (ends.get(id) === 'DONE') tally.ran++;
+  }
+  return tally;
+}

@@ -1,6 +1,7 @@
 import {
   type BakeTarget,
   bakeFiles,
+  bakeTargetProjects,
   bakeTarget,
   bakeTargetName,
   baseImages,
@@ -289,6 +290,28 @@ describe('bakeFiles', () => {
         },
       },
     ]);
+  });
+
+  test('bakeTargetProjects names the project of every target of every file', () => {
+    const builds = [
+      build('api', 'amd64'),
+      build('base', 'amd64'),
+      build('api', 'amd64', 'demo/api-debug:latest-amd64'),
+      build('web', 'arm64'),
+    ];
+    const levels = [['base'], ['cache'], ['api', 'web']];
+    const projects = bakeTargetProjects(builds, levels);
+    expect(projects).toStrictEqual({
+      'base-linux-amd64': 'base',
+      'api-linux-amd64': 'api',
+      'api-linux-amd64-2': 'api',
+      'web-linux-arm64': 'web',
+    });
+    expect(Object.keys(projects).sort()).toEqual(
+      bakeFiles(builds, levels)
+        .flatMap((f) => Object.keys(f.target))
+        .sort(),
+    );
   });
 
   test.each<[string, PlannedBuild[], string[][]]>([

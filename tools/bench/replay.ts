@@ -98,6 +98,15 @@ export function bakeTargetName(build: PlannedBuild, taken: ReadonlySet<string>):
   return name;
 }
 
+/** A level's builds by bake target name, named as bakeTargetName does, in the order of `builds`. */
+function levelTargets(builds: readonly PlannedBuild[], projects: readonly string[]): Map<string, PlannedBuild> {
+  const named = new Map<string, PlannedBuild>();
+  for (const build of builds.filter((b) => projects.includes(b.project))) {
+    named.set(bakeTargetName(build, new Set(named.keys())), build);
+  }
+  return named;
+}
+
 /**
  * One bake file per dependency level: bake on the docker driver cannot order builds by the images they are FROM, so
  * a level's builds run together once the level before has finished, as a user would script it.
@@ -106,12 +115,20 @@ export function bakeFiles(builds: readonly PlannedBuild[], levels: readonly stri
   return levels
     .map((projects) => {
       const target: Record<string, BakeTarget> = {};
-      for (const build of builds.filter((b) => projects.includes(b.project))) {
-        target[bakeTargetName(build, new Set(Object.keys(target)))] = bakeTarget(build.argv);
-      }
+      for (const [name, build] of levelTargets(builds, projects)) target[name] = bakeTarget(build.argv);
       return { group: { default: { targets: Object.keys(target) } }, target };
     })
     .filter((file) => file.group.default.targets.length > 0);
+}
+
+/** The project of each bake target of bakeFiles, by target name (names are unique within a level's file). */
+export function bakeTargetProjects(
+  builds: readonly PlannedBuild[],
+  levels: readonly string[][],
+): Record<string, string> {
+  const projects: Record<string, string> = {};
+  for (const level of levels) for (const [name, build] of levelTargets(builds, level)) projects[name] = build.project;
+  return projects;
 }
 
 /** Projects by dependency level (0: depends on none of them), from project-graph edges; throws on a cycle. */

@@ -78,7 +78,7 @@ export function outputs(
   return { load: load && !(push && driver === 'docker'), push };
 }
 
-// Fixed flag order so argv tables in tests stay readable and diffs stay small.
+// Fixed flag order so argv tables in tests stay readable and diffs stay small; labels after the inputs and hosts.
 export function buildArgs(request: BuildRequest): string[] {
   const args = ['buildx', 'build'];
   if (request.builder) args.push('--builder', request.builder);
@@ -89,15 +89,15 @@ export function buildArgs(request: BuildRequest): string[] {
   for (const name of Object.keys(request.buildArgs).sort()) {
     args.push('--build-arg', `${name}=${request.buildArgs[name]}`);
   }
-  const labels = request.labels ?? {};
-  for (const name of Object.keys(labels).sort()) args.push('--label', `${name}=${labels[name]}`);
-  for (const annotation of request.annotations ?? []) args.push('--annotation', annotation);
   for (const secret of request.secrets ?? []) args.push('--secret', secret);
   for (const ssh of request.ssh ?? []) args.push('--ssh', ssh);
   for (const context of request.buildContexts ?? []) args.push('--build-context', context);
   for (const host of request.addHosts ?? []) args.push('--add-host', host);
   if (request.network) args.push('--network', request.network);
   if (request.network === 'host') args.push('--allow', 'network.host');
+  const labels = request.labels ?? {};
+  for (const name of Object.keys(labels).sort()) args.push('--label', `${name}=${labels[name]}`);
+  for (const annotation of request.annotations ?? []) args.push('--annotation', annotation);
   for (const cache of request.cacheFrom ?? []) args.push('--cache-from', cache);
   for (const cache of request.cacheTo ?? []) args.push('--cache-to', cache);
   if (request.noCache) args.push('--no-cache');

@@ -67,8 +67,8 @@ describe('dockerfileArgv: the build-image options that are buildx flags', () => 
       'docker-container',
       { 'org.opencontainers.image.version': 'latest', team: 'core' },
       [
-        ...head('nx-multiarch'), '--label', 'org.opencontainers.image.version=latest', '--label', 'team=core',
-        '--annotation', 'manifest:org.opencontainers.image.title=api', '--ssh', 'default', '--push', '/ws/images/api',
+        ...head('nx-multiarch'), '--ssh', 'default', '--label', 'org.opencontainers.image.version=latest',
+        '--label', 'team=core', '--annotation', 'manifest:org.opencontainers.image.title=api', '--push', '/ws/images/api',
       ],
     ],
     [
