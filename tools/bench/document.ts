@@ -78,7 +78,7 @@ export function inferenceTable(inference: readonly InferenceBench[]): string {
 }
 
 /** Container starts slower than this (median) are flagged: they inflate every contender. */
-export const SLOW_CONTAINER_START_MS = 1000;
+export const SLOW_CONTAINER_START_MS = 800;
 
 export function containerStartLine(start: Machine['containerStart']): string {
   if (!start || start.samplesMs.length === 0) return 'Container start-up: not measured (`docker run` failed).';

@@ -122,7 +122,7 @@ describe('workTable', () => {
         }),
       ],
       [
-        '| p | leaf | nx-multiarch | 3.0 s | 3.0 s – 3.0 s | 1 | 2/9 (l3-c0) | 2 / 6 | 20 (12 Nx task + 8 buildx build); 3 Nx cache hits |',
+        '| p | leaf | nx-multiarch | 3.0 s | 3.0 s – 3.0 s | 1 | 2/9 (l3-c0) | 2 / 6 | 20 (12 Nx task + 8 buildx build); Nx cache hits: 3 |',
         '| p | leaf | bake | 2.0 s | 2.0 s – 2.0 s | 1 | 6/9 (4 components) | 6 / 2 | 4 buildx bake |',
         '| p | leaf | loop | 2.5 s | 2.5 s – 2.5 s | 1 | 3/9 (a, b) | 3 / 5 | 12 (8 buildx build + 4 docker pull/tag) |',
       ],

@@ -61,7 +61,7 @@ function processesCell(m: Measurement): string {
   const kinds = Object.entries(m.processes).filter(([, n]) => n > 0);
   const total = kinds.reduce((sum, [, n]) => sum + n, 0);
   const parts = kinds.map(([kind, n]) => `${n} ${kind}`).join(' + ');
-  const hits = m.cacheHits !== undefined ? `; ${m.cacheHits} Nx cache hits` : '';
+  const hits = m.cacheHits !== undefined ? `; Nx cache hits: ${m.cacheHits}` : '';
   return `${total}${kinds.length > 1 ? ` (${parts})` : kinds.length === 1 ? ` ${kinds[0][0]}` : ''}${hits}`;
 }
 
