@@ -1,39 +1,11 @@
 import { escapeMarkdown, reportMarkdown } from './markdown';
+import { AMD64, ARM64, cell, runRecord } from '../../../test/run-records';
 import type { Cell, RunRecord } from './run-record';
 
-const T0 = Date.parse('2026-11-25T10:00:00.000Z');
-const AMD64 = 'linux/amd64';
-const ARM64 = 'linux/arm64';
 const RUN_STEP = 'ERROR: failed to solve: process "/bin/sh -c make" did not complete successfully: exit code: 2';
-
-function cell(row: string, platform: string, fields: Partial<Cell> = {}): Cell {
-  const [project, image = project] = row.split('/');
-  const target = platform === 'index' ? 'manifest' : 'build-image';
-  return { row, project, image, platform, task: `${project}:${target}`, target, status: 'built', ...fields };
-}
-
-function record(cells: Cell[], fields: Partial<RunRecord> = {}): RunRecord {
-  const totals = { built: 0, cached: 0, failed: 0, skipped: 0 };
-  for (const c of cells) totals[c.status]++;
-  return {
-    version: 1,
-    id: 'f3a9c1d2e4b5a6978877',
-    command: 'nx run-many -t build-image --platform=amd64,arm64',
-    startedAt: T0,
-    endedAt: T0 + 83_400,
-    durationMs: 83_400,
-    workspaceProject: 'acme',
-    columns: [AMD64, ARM64],
-    tasks: [],
-    cells,
-    taskProblems: [],
-    totals,
-    criticalPath: [],
-    attemptsFailed: { transient: 0, permanent: 0 },
-    success: cells.every((c) => c.status === 'built' || c.status === 'cached'),
-    ...fields,
-  };
-}
+// This spec's runs name their platforms on the command line.
+const record = (cells: Cell[], fields: Partial<RunRecord> = {}): RunRecord =>
+  runRecord(cells, { command: 'nx run-many -t build-image --platform=amd64,arm64', ...fields });
 
 const HEAD = (verdict: string) => [
   `### nx-multiarch run f3a9c1d2e4b5: ${verdict} in 1 m 23 s`,

@@ -1,3 +1,4 @@
+import { AMD64, ARM64, cell, runRecord as record, T0 } from '../../../test/run-records';
 import type { Cell, RunRecord, RunTask, TaskProblem } from './run-record';
 import {
   criticalPathLine,
@@ -11,18 +12,8 @@ import {
   totalsLine,
 } from './text';
 
-const T0 = Date.parse('2026-11-25T10:00:00.000Z');
-const AMD64 = 'linux/amd64';
-const ARM64 = 'linux/arm64';
 const RUN_STEP = 'ERROR: failed to solve: process "/bin/sh -c make" did not complete successfully: exit code: 2';
 const LOG = '/ws/dist/images/base/logs/base-arm64-1.log';
-
-/** A cell of row `project` or `project/image`; built by build-image unless told otherwise. */
-function cell(row: string, platform: string, fields: Partial<Cell> = {}): Cell {
-  const [project, image = project] = row.split('/');
-  const target = platform === 'index' ? 'manifest' : 'build-image';
-  return { row, project, image, platform, task: `${project}:${target}`, target, status: 'built', ...fields };
-}
 
 const ran = (durationMs: number, fields: Partial<Cell> = {}): Partial<Cell> => ({
   startedAt: T0,
@@ -41,30 +32,6 @@ const runTask = (id: string, durationMs?: number): RunTask => ({
   ...(durationMs !== undefined && { startedAt: T0, endedAt: T0 + durationMs, durationMs }),
   after: [],
 });
-
-/** A record of `cells`, with totals counted from them. */
-function record(cells: Cell[], fields: Partial<RunRecord> = {}): RunRecord {
-  const totals = { built: 0, cached: 0, failed: 0, skipped: 0 };
-  for (const c of cells) totals[c.status]++;
-  return {
-    version: 1,
-    id: 'f3a9c1d2e4b5a6978877',
-    command: 'nx run-many -t build-image',
-    startedAt: T0,
-    endedAt: T0 + 83_400,
-    durationMs: 83_400,
-    workspaceProject: 'acme',
-    columns: [AMD64, ARM64],
-    tasks: [],
-    cells,
-    taskProblems: [],
-    totals,
-    criticalPath: [],
-    attemptsFailed: { transient: 0, permanent: 0 },
-    success: cells.every((c) => c.status === 'built' || c.status === 'cached'),
-    ...fields,
-  };
-}
 
 const PREFETCH_PROBLEM: TaskProblem = {
   task: 'acme:prefetch',
