@@ -31,6 +31,17 @@ describe('run', () => {
     });
   });
 
+  it('returns an exit code the caller named as an answer instead of throwing', async () => {
+    const result = await run('sh', ['-c', 'echo "[]"; echo "Error: No such object: gone" >&2; exit 1'], {
+      timeoutMs: 10_000,
+      answeringExitCodes: [1],
+    });
+    expect(result).toMatchObject({ exitCode: 1, stdout: '[]', stderr: 'Error: No such object: gone' });
+    await expect(run('sh', ['-c', 'exit 2'], { timeoutMs: 10_000, answeringExitCodes: [1] })).rejects.toThrow(
+      CommandError,
+    );
+  });
+
   it('kills a process that outlives its timeout and says so', async () => {
     const started = Date.now();
     const error = (await run('sleep', ['30'], { timeoutMs: 300 }).catch((e: unknown) => e)) as CommandError;

@@ -25,6 +25,8 @@ export interface RunOptions {
    * the signal itself started, which must finish (removing a build-time service on Ctrl-C).
    */
   keepOnSignal?: boolean;
+  /** Exit codes besides 0 that still answer (`docker inspect` exits 1 when one of several names is missing). */
+  answeringExitCodes?: readonly number[];
 }
 
 export interface LineWriter {
@@ -153,7 +155,8 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   if (ended === 'timeout') {
     throw new CommandError(argv, result.exitCode, tail(all), true, `timed out after ${options.timeoutMs / 1000} s`);
   }
-  if (result.failed) {
+  const answered = result.exitCode !== undefined && options.answeringExitCodes?.includes(result.exitCode);
+  if (result.failed && !answered) {
     const reason =
       result.exitCode === undefined
         ? `could not run (${result.originalMessage || result.shortMessage})`

@@ -15,6 +15,16 @@ export function clientConfigPath(env: Readonly<Record<string, string | undefined
   return join(env.DOCKER_CONFIG || join(home, '.docker'), 'config.json');
 }
 
+/** Where buildx keeps a builder's definition: `$BUILDX_CONFIG`, else the docker config directory's `buildx/`. */
+export function buildxInstancePath(
+  name: string,
+  env: Readonly<Record<string, string | undefined>>,
+  home: string,
+): string {
+  const dir = env.BUILDX_CONFIG || join(env.DOCKER_CONFIG || join(home, '.docker'), 'buildx');
+  return join(dir, 'instances', name);
+}
+
 /** The proxies the docker CLI hands to containers and builds: the entry for DOCKER_HOST, else `default`. */
 export function parseClientProxies(text: string, file: string, dockerHost?: string): ProxySettings {
   const proxies = validate(clientConfigSchema, parseJson(text, file), file).proxies ?? {};

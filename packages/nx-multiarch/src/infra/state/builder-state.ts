@@ -15,6 +15,8 @@ export const builderStateSchema = z.object({
   buildxVersion: z.string(),
   /** Platforms the builder runs without QEMU (its nodes' machines); older states lack it. */
   nativePlatforms: z.array(z.enum(ARCHES)).min(1).optional(),
+  /** docker-container: the BuildKit container setup left; another one there means the builder was recreated. */
+  containerId: z.string().optional(),
   updatedAt: z.string(),
 });
 

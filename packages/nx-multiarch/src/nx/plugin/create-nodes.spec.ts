@@ -77,7 +77,7 @@ describe('createNodes', () => {
                ],
                "targets": {
                  "build-image": {
-                   "cache": false,
+                   "cache": true,
                    "dependsOn": [
                      {
                        "dependencies": true,
@@ -273,7 +273,7 @@ describe('createNodes', () => {
                ],
                "targets": {
                  "build-image": {
-                   "cache": false,
+                   "cache": true,
                    "dependsOn": [
                      {
                        "dependencies": true,
@@ -482,7 +482,13 @@ describe('createNodes', () => {
         'builder-setup': {
           executor: 'nx-multiarch:builder-setup',
           options: { driver: 'docker-container', daemonConfig: 'ops/daemon.json' },
-          cache: false,
+          inputs: [
+            { env: 'DOCKER_HOST' },
+            { env: 'DOCKER_CONFIG' },
+            { env: 'BUILDX_CONFIG' },
+            { env: 'XDG_CONFIG_HOME' },
+          ],
+          cache: true,
           parallelism: false,
           metadata: {
             description: 'Create or update the buildx builder every build uses, configured from daemon.json',
@@ -502,7 +508,13 @@ describe('createNodes', () => {
             daemonConfig: 'ops/daemon.json',
           },
           dependsOn: [{ target: 'builder-setup', params: 'ignore' }],
-          cache: false,
+          inputs: [
+            { env: 'DOCKER_HOST' },
+            { env: 'DOCKER_CONFIG' },
+            { env: 'BUILDX_CONFIG' },
+            { env: 'XDG_CONFIG_HOME' },
+          ],
+          cache: true,
           parallelism: false,
           metadata: {
             description:
@@ -584,7 +596,8 @@ describe('createNodes', () => {
       emulatedConcurrency: 2,
       secrets: { npm_token: 'env:NPM_TOKEN' },
     });
-    expect(target?.cache).toBe(false);
+    // Cached: its hasher vouches for the images in the daemon (push-image is not).
+    expect(target?.cache).toBe(true);
   });
 
   it('infers push-image: build-image pushing each platform, recorded apart for manifest', async () => {
@@ -806,7 +819,7 @@ describe('createNodes', () => {
        ],
        "targets": {
          "build-image": {
-           "cache": false,
+           "cache": true,
            "dependsOn": [
              "render",
              {

@@ -92,9 +92,9 @@ function buildImageTarget(
     // `^dockerImage`: a changed foundation changes every dependent's hash (without it a dependent is a cache hit).
     inputs: [IMAGE_INPUT, `^${IMAGE_INPUT}`, { env: 'DOCKER_HOST' }, { env: 'BUILDX_BUILDER' }],
     outputs: [push ? '{workspaceRoot}/dist/pushed/{projectName}' : '{workspaceRoot}/dist/images/{projectName}'],
-    // A cache hit would claim an image Nx cannot see (the daemon, the registry): the executor reuses a build itself,
-    // only after checking that its image is still there (docs/build.md, "Caching").
-    cache: false,
+    // Its hasher adds whether the images it recorded are still in the daemon, so a hit is an image that is there
+    // (docs/build.md, "Caching"). A push is checked in the registry by the executor itself, every run.
+    cache: !push,
     metadata: {
       description: `${component.upstream ? 'Pull and retag' : 'Build'} ${component.images.map((i) => i.name).join(', ')} for ${component.platforms.join(', ')}${services.length ? `, with ${services.map((s) => s.project).join(', ')} running` : ''}${push ? ', and push each platform as <tag>-<arch>' : ''}`,
       technologies: ['docker'],

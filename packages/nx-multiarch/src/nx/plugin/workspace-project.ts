@@ -21,6 +21,11 @@ function workspaceProjectName(options: NormalizedPluginOptions, workspaceRoot: s
   return name ?? 'workspace';
 }
 
+// Where the docker CLI and buildx look; the hashers read the files themselves (no workspace file is an input).
+const DOCKER_CLIENT_INPUTS = ['DOCKER_HOST', 'DOCKER_CONFIG', 'BUILDX_CONFIG', 'XDG_CONFIG_HOME'].map((env) => ({
+  env,
+}));
+
 /** The workspace-level project: builder-setup, prefetch, diagnose and report. */
 export function workspaceNode(options: NormalizedPluginOptions, context: CreateNodesContextV2): CreateNodesResult {
   return {
@@ -34,8 +39,10 @@ export function workspaceNode(options: NormalizedPluginOptions, context: CreateN
           'builder-setup': {
             executor: BUILDER_SETUP_EXECUTOR,
             options: options.builder,
-            // One builder for the whole workspace: never two setups side by side, never from cache.
-            cache: false,
+            // Its hasher reads daemon.json, proxies and the builder's container: a hit is a builder needing no work.
+            inputs: DOCKER_CLIENT_INPUTS,
+            cache: true,
+            // One builder for the whole workspace: never two setups side by side.
             parallelism: false,
             metadata: {
               description: 'Create or update the buildx builder every build uses, configured from daemon.json',
@@ -59,8 +66,9 @@ export function workspaceNode(options: NormalizedPluginOptions, context: CreateN
             },
             // Builds need the builder first: a container builder is where the images are warmed.
             dependsOn: [{ target: 'builder-setup', params: 'ignore' }],
-            // What is in the daemon or the builder is not an Nx output: always check.
-            cache: false,
+            // Its hasher reads the Dockerfiles' base images, the builder, and what it fetched into the daemon.
+            inputs: DOCKER_CLIENT_INPUTS,
+            cache: true,
             parallelism: false,
             metadata: {
               description:

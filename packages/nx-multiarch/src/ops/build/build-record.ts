@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { PushedImage } from '../../cli/buildx/imagetools';
 import type { LocalImage } from '../../cli/docker/image';
 import { type Arch, ociPlatform } from '../../core/platform';
@@ -36,6 +37,39 @@ export interface BuildRecord {
 }
 
 export const recordPath = (outputDir: string, image: string, arch: Arch) => `${outputDir}/${image}-${arch}.json`;
+
+/**
+ * Where later runs read a build's record: the state directory, which a restore from Nx's cache never writes over
+ * (the Nx output may hold an older build's record). Keyed by the output's last two segments, `images/<project>`.
+ */
+export const ledgerDir = (stateDir: string, outputDir: string) =>
+  join(stateDir, 'records', basename(dirname(outputDir)), basename(outputDir));
+
+/** The records of one build target's output in the ledger, for these images and platforms. */
+export function readLedger(dir: string, images: readonly string[], arches: readonly Arch[]): BuildRecord[] {
+  if (!existsSync(dir)) return [];
+  const wanted = new Set(images.flatMap((image) => arches.map((arch) => basename(recordPath(dir, image, arch)))));
+  return readdirSync(dir)
+    .filter((file) => wanted.has(file))
+    .sort()
+    .map((file) => readRecord(join(dir, file)))
+    .filter((record): record is BuildRecord => record !== undefined);
+}
+
+/** Every image ID the ledger says a build loaded into the daemon: what one `docker inspect` checks per run. */
+export function ledgerImageIds(stateDir: string): string[] {
+  const root = join(stateDir, 'records');
+  if (!existsSync(root)) return [];
+  const entries = (dir: string, directories: boolean) =>
+    readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() === directories)
+      .map((entry) => join(dir, entry.name));
+  return entries(root, true)
+    .flatMap((kind) => entries(kind, true))
+    .flatMap((project) => entries(project, false).filter((file) => file.endsWith('.json')))
+    .map(readRecord)
+    .flatMap((record) => (record?.loaded && record.imageId ? [record.imageId] : []));
+}
 
 export function readRecord(file: string): BuildRecord | undefined {
   if (!existsSync(file)) return undefined;

@@ -19,6 +19,8 @@ export function prepareBuild(
   workspaceRoot: string,
   env: NodeJS.ProcessEnv,
   log: Log,
+  // What reuse compares: Nx's hash of the inputs without whether earlier results stand (see ops/cache-key).
+  taskHash: string | undefined = env.NX_TASK_HASH,
 ): Omit<ProduceContext, 'produced'> {
   const project = o.project;
   if (o.notPlatforms.length > 0) log.info(`nx-multiarch: ${notPlatformsLine(project, o.notPlatforms, o.platforms)}`);
@@ -44,7 +46,7 @@ export function prepareBuild(
     secrets,
     services: { buildArgs: {}, addHosts: [] },
     labels: imageLabels(o.flags, git, o.naming.tag, createdTime(git, env.SOURCE_DATE_EPOCH)),
-    ...(env.NX_TASK_HASH && { taskHash: env.NX_TASK_HASH }),
+    ...(taskHash && { taskHash }),
     mask: masker([...secrets.values, ...withheld.map((name) => environment.values[name])]),
   };
 }

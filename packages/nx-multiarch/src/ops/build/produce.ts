@@ -15,7 +15,8 @@ import { loggedBuild, verificationFailed } from './build-failure';
 import { type Claim, readClaim } from './claim';
 import { findImage } from './lookup';
 import { contextFlags, layoutDir, type ProducedContext } from './produced';
-import { type BuildRecord, readRecord, recordPath, reuseRefusal } from './build-record';
+import { type BuildRecord, ledgerDir, readRecord, recordPath, reuseRefusal } from './build-record';
+import { writeFileAtomic } from '../../infra/state/atomic-file';
 import { tagUpstream } from './upstream';
 import { buildTitle } from './summary';
 import { verifyFound } from './verification';
@@ -41,6 +42,8 @@ export interface ImagePlan {
   /** Every tag the image gets (ref first). */
   refs: string[];
   recordFile: string;
+  /** The same record in the ledger, where later runs (and their cache keys) read it. */
+  ledgerFile: string;
   metadataFile: string;
   load: boolean;
   push: boolean;
@@ -58,6 +61,7 @@ export function planImage(ctx: ProduceContext, image: { name: string; target?: s
   const ref = archTag(options.naming, image.name, arch);
   const refs = [ref, ...options.extraTags.map((tag) => archTag({ ...options.naming, tag }, image.name, arch))];
   const recordFile = recordPath(options.outputDir, image.name, arch);
+  const ledgerFile = recordPath(ledgerDir(options.stateDir, options.outputDir), image.name, arch);
   const metadataFile = `${options.outputDir}/${image.name}-${arch}.metadata.json`;
   const driver = environment.builder?.driver ?? 'docker';
   const { load, push } = outputs(options.load, options.push, driver);
@@ -67,6 +71,7 @@ export function planImage(ctx: ProduceContext, image: { name: string; target?: s
       ref,
       refs,
       recordFile,
+      ledgerFile,
       metadataFile,
       load: true,
       push: options.push,
@@ -84,6 +89,7 @@ export function planImage(ctx: ProduceContext, image: { name: string; target?: s
     ref,
     refs,
     recordFile,
+    ledgerFile,
     metadataFile,
     load: load || (push && driver === 'docker'),
     push,
@@ -110,7 +116,7 @@ export async function reusableBuild(
 ): Promise<BuildRecord | undefined> {
   const started = Date.now();
   const plan = planImage(ctx, image, arch);
-  const previous = readRecord(plan.recordFile);
+  const previous = readRecord(plan.ledgerFile);
   if (!previous || !ctx.taskHash || previous.taskHash !== ctx.taskHash) return undefined;
   const found = await findImage(plan, ctx.environment.builder?.name, clientEnv(ctx));
   const refusal = reuseRefusal(previous, { ...plan, arch, taskHash: ctx.taskHash }, found);
@@ -118,7 +124,16 @@ export async function reusableBuild(
     onRefusal(refusal);
     return undefined;
   }
-  return { ...previous, status: 'reused', durationMs: Date.now() - started, finishedAt: new Date().toISOString() };
+  const reused: BuildRecord = {
+    ...previous,
+    status: 'reused',
+    durationMs: Date.now() - started,
+    finishedAt: new Date().toISOString(),
+  };
+  // The Nx output says what this run found, whatever an older cache entry left there.
+  mkdirSync(ctx.options.outputDir, { recursive: true });
+  writeFileSync(plan.recordFile, `${JSON.stringify(reused, null, 2)}\n`);
+  return reused;
 }
 
 /**
@@ -212,6 +227,8 @@ async function buildImage(
     durationMs: Date.now() - started,
     finishedAt: new Date().toISOString(),
   };
-  writeFileSync(plan.recordFile, `${JSON.stringify(record, null, 2)}\n`);
+  const text = `${JSON.stringify(record, null, 2)}\n`;
+  writeFileSync(plan.recordFile, text);
+  writeFileAtomic(plan.ledgerFile, text);
   return record;
 }

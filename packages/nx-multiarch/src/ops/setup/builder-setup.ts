@@ -10,6 +10,8 @@ import type { NormalizedBuilderSetupOptions } from '../../core/options/builder-s
 import { ociPlatform } from '../../core/platform';
 import { writeBuilderState } from '../../infra/state/builder-state';
 import { withLock } from '../../infra/state/lock';
+import { viewDaemon } from '../cache-key/daemon-view';
+import { builderContainer } from '../cache-key/standing';
 import { nativeArches } from './native';
 import { ensureBuilder } from './setup';
 import { type BuilderPlan, planBuilder } from './spec';
@@ -39,6 +41,9 @@ export async function setUpBuilder(o: NormalizedBuilderSetupOptions, log: Log, e
   if (o.dryRun) return;
   const nativePlatforms = nativeArches(o.request, await dockerHostArch(info, o.timeoutMs));
   info(`builds without QEMU: ${nativePlatforms.map(ociPlatform).join(', ')}`);
+  // Recorded so a later run's cache key notices a container removed or replaced behind buildx's back.
+  const container = o.request.driver === 'docker-container' ? builderContainer(o.request.name) : undefined;
+  const containerId = container && (await viewDaemon([container], { ...env }))?.containers.get(container)?.id;
   writeBuilderState(o.stateDir, {
     name: o.request.name,
     driver: o.request.driver,
@@ -46,6 +51,7 @@ export async function setUpBuilder(o: NormalizedBuilderSetupOptions, log: Log, e
     ...(plan.kind === 'create' && { fingerprint: plan.fingerprint, configFile: plan.spec.configFile }),
     buildxVersion: version.raw,
     nativePlatforms,
+    ...(containerId && { containerId }),
     updatedAt: new Date().toISOString(),
   });
 }

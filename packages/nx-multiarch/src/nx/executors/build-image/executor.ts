@@ -6,6 +6,7 @@ import { failedBeforeBuilding, reportBuildTask } from '../../../ops/build/run-re
 import { taskLine } from '../../../ops/build/summary';
 import { buildTask } from '../../../ops/build/task';
 import { nxExecutor } from '../run-executor';
+import { inputsHashOf } from '../task-hash';
 import { producedInputs } from './produced';
 
 export default nxExecutor<BuildImageExecutorSchema>({ operation: 'build' }, async (options, run) => {
@@ -14,7 +15,7 @@ export default nxExecutor<BuildImageExecutorSchema>({ operation: 'build' }, asyn
   run.onFailure = (message, failure) =>
     reportBuildTask(context, failedBeforeBuilding(options, project, { ...failure, message }));
   const o = normalizeBuildImageOptions(options, project, context.root);
-  const prepared = prepareBuild(o, context.root, process.env, logger);
+  const prepared = prepareBuild(o, context.root, process.env, logger, inputsHashOf(context));
   run.mask = prepared.mask;
   const produced = producedInputs(context, o, prepared.environment);
   const ctx = { ...prepared, ...(produced && { produced }) };

@@ -19,7 +19,10 @@ export interface WorkspacePrefetchRequest {
 }
 
 /** Which components this run builds: the projects of build (or push) tasks in its task graph, if there are any. */
-export function projectsInRun(context: ExecutorContext, buildTargets: readonly string[]): string[] | undefined {
+export function projectsInRun(
+  context: Pick<ExecutorContext, 'taskGraph'>,
+  buildTargets: readonly string[],
+): string[] | undefined {
   const projects = Object.values(context.taskGraph?.tasks ?? {})
     .filter((task) => buildTargets.includes(task.target.target))
     .map((task) => task.target.project);
@@ -27,7 +30,7 @@ export function projectsInRun(context: ExecutorContext, buildTargets: readonly s
 }
 
 /** Every component project Nx knows, by name, with its root. */
-export function componentRoots(context: ExecutorContext): Map<string, string> {
+export function componentRoots(context: Pick<ExecutorContext, 'projectsConfigurations'>): Map<string, string> {
   const roots = new Map<string, string>();
   for (const [name, project] of Object.entries(context.projectsConfigurations?.projects ?? {})) {
     if (project.tags?.includes(COMPONENT_TAG)) roots.set(name, project.root);
