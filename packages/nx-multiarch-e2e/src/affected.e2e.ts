@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exec, nx, tempWorkspace } from './workspace';
+import { exec, lastRunCells, nx, tempWorkspace } from './workspace';
 
 // A repository: a foundation, two components FROM it, one unrelated, and a shared/ folder outside every project.
 const FILES = {
@@ -103,10 +103,11 @@ describe('nx affected: a component is affected by the files its build reads, and
     // Nx's file map gives every file under a project's root to that project, whatever its inputs say.
     expect(affected(root, 'build-image')).toEqual(['worker']);
     expect(hashedFiles(root, 'worker:build-image')).not.toContain('images/worker/README.md');
-    // The build task runs and finds the same task hash: nothing is built again.
+    // Same hash, and its image is still there: Nx restores the task from its cache, nothing is built again.
     const { status, output } = nx(['run', 'worker:build-image', '--platform=amd64'], root);
     expect({ status, tail: output.split('\n').slice(-20).join('\n') }).toMatchObject({ status: 0 });
-    expect(output).toContain('✔ worker linux/amd64 reused (same inputs, image still there)');
+    expect(lastRunCells(root)).toContain('worker linux/amd64: Nx cache');
+    expect(lastRunCells(root).filter((cell) => !cell.endsWith(': Nx cache'))).toEqual([]);
     expect(taskHash(root, 'worker')).toBe(before);
   });
 

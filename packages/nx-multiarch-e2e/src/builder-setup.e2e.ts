@@ -80,11 +80,15 @@ describe.each(BUILDX)('builder-setup with buildx %s', (version, env) => {
     }
   });
 
-  it('changes nothing on a second run', () => {
+  it('changes nothing on a second run: Nx restores it, its hasher having found the builder as it was left', () => {
     const before = state();
     const { status, output } = nx(['run', `${project}:builder-setup`], root, env);
     expect(status).toBe(0);
-    expect(output).toMatch(/: unchanged/);
+    expect(output).toMatch(new RegExp(`nx run ${project}:builder-setup +\\[(local cache|existing outputs match)`));
+    expect(state()).toBe(before);
+    // Asked to run anyway, it finds nothing to do.
+    const forced = nx(['run', `${project}:builder-setup`, '--skip-nx-cache'], root, env);
+    expect(forced.output).toMatch(/: unchanged/);
     expect(state()).toBe(before);
   });
 

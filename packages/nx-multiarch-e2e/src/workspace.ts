@@ -134,3 +134,24 @@ export function demoWorkspaceFiles(): Record<string, string> {
   const paths = listed.stdout.split('\0').filter(Boolean);
   return Object.fromEntries(paths.map((path) => [path, readFileSync(join(REPO_ROOT, path), 'utf8')]));
 }
+
+export interface RunCell {
+  row: string;
+  platform: string;
+  status: string;
+  detail?: string;
+}
+
+/** The workspace's last run record (what its report target shows): Nx's status per task, a cell per image. */
+export function lastRunRecord(root: string): { tasks: Array<{ id: string; status: string }>; cells: RunCell[] } {
+  const runs = join(root, '.nx-multiarch/runs');
+  const id = readFileSync(join(runs, 'last-run'), 'utf8').trim();
+  return JSON.parse(readFileSync(join(runs, id, 'run.json'), 'utf8'));
+}
+
+/** Each cell of the last run as `row platform: how` (`Nx cache`, `reused`, `built`, `BuildKit cache`...). */
+export function lastRunCells(root: string): string[] {
+  return lastRunRecord(root)
+    .cells.map((c) => `${c.row} ${c.platform}: ${c.status === 'cached' ? c.detail : c.status}`)
+    .sort();
+}

@@ -48,6 +48,8 @@ export function daemonView(context: TaskHasherContext, stateDir: string): Promis
 /** What a target's hasher adds to Nx's hash (ops/cache-key/key.ts). */
 export interface KeyParts {
   extra: Record<string, string>;
+  /** Overrides that select rather than change what is made (build-image's --platform): in the key, not the inputs. */
+  selection?: string;
   /** Whose workspace id goes in; none when the options did not validate. */
   stateDir?: string;
   standing: Standing;
@@ -58,10 +60,14 @@ export async function extendedHash(
   task: Task,
   context: TaskHasherContext,
   parts: () => Promise<KeyParts>,
+  selecting: readonly string[] = [],
 ): Promise<Hash> {
-  const base = (await context.hasher.hashTask(task, context.taskGraph, envOf(context))) as TaskHash;
-  const { extra: inputs, stateDir, standing } = await parts();
-  return extendHash(base, inputs, stateDir ? workspaceId(stateDir) : 'unknown', standing);
+  // Nx hashes the overrides too; those that only select are left to the key (`selection`), out of the inputs.
+  const overrides = Object.fromEntries(Object.entries(task.overrides ?? {}).filter(([k]) => !selecting.includes(k)));
+  const base = (await context.hasher.hashTask({ ...task, overrides }, context.taskGraph, envOf(context))) as TaskHash;
+  const { extra: inputs, stateDir, standing, selection } = await parts();
+  const workspace = stateDir ? workspaceId(stateDir) : 'unknown';
+  return extendHash(base, inputs, workspace, standing, undefined, selection);
 }
 
 /** Options that do not validate: a key no cache entry answers, so the task runs and says what is wrong. */

@@ -1,9 +1,19 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PushedImage } from '../../cli/buildx/imagetools';
 import type { LocalImage } from '../../cli/docker/image';
-import { type BuildRecord, type Found, readRecord, recordPath, reuseRefusal, type Wanted } from './build-record';
+import {
+  type BuildRecord,
+  type Found,
+  ledgerDir,
+  ledgerImageIds,
+  readLedger,
+  readRecord,
+  recordPath,
+  reuseRefusal,
+  type Wanted,
+} from './build-record';
 
 const REF = 'registry.local:5000/shop/api:dev';
 const IMAGE_ID = 'sha256:1111111111111111111111111111111111111111111111111111111111111111';
@@ -235,5 +245,45 @@ describe('readRecord', () => {
   it('returns a valid record as written', () => {
     const written = record({ status: 'cached', attempts: 2, noCache: true });
     expect(readRecord(write('api-arm64.json', JSON.stringify(written, null, 2)))).toEqual(written);
+  });
+});
+
+describe('the ledger', () => {
+  const state = () => mkdtempSync(join(tmpdir(), 'ledger-'));
+  const write = (dir: string, file: string, fields: Partial<BuildRecord>) => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, file), JSON.stringify(record(fields)));
+  };
+
+  it('keys a build output by its last two segments under the state directory', () => {
+    expect(ledgerDir('/ws/.nx-multiarch', '/ws/dist/images/api')).toBe('/ws/.nx-multiarch/records/images/api');
+    expect(ledgerDir('/ws/.nx-multiarch', '/ws/dist/pushed/api')).toBe('/ws/.nx-multiarch/records/pushed/api');
+  });
+
+  it('reads the records of the images and platforms asked for, and skips metadata and torn files', () => {
+    const dir = join(state(), 'records/images/api');
+    write(dir, 'api-amd64.json', { platform: 'linux/amd64' });
+    write(dir, 'api-arm64.json', {});
+    write(dir, 'api-init-arm64.json', { image: 'api-init' });
+    writeFileSync(join(dir, 'api-arm64.metadata.json'), '{}');
+    writeFileSync(join(dir, 'api-init-amd64.json'), '{"ref": ');
+    const platforms = (records: BuildRecord[]) => records.map((r) => `${r.image} ${r.platform}`);
+    expect(platforms(readLedger(dir, ['api', 'api-init'], ['amd64', 'arm64']))).toEqual([
+      'api linux/amd64',
+      'api linux/arm64',
+      'api-init linux/arm64',
+    ]);
+    expect(platforms(readLedger(dir, ['api'], ['arm64']))).toEqual(['api linux/arm64']);
+    expect(readLedger(join(dir, 'none'), ['api'], ['arm64'])).toEqual([]);
+  });
+
+  it('lists the image IDs of every loaded build, for the one inspect of a run', () => {
+    const root = state();
+    write(join(root, 'records/images/api'), 'api-arm64.json', { imageId: IMAGE_ID });
+    write(join(root, 'records/images/hub'), 'hub-arm64.json', { imageId: OTHER_ID });
+    write(join(root, 'records/pushed/hub'), 'hub-amd64.json', { loaded: false, imageId: undefined });
+    writeFileSync(join(root, 'records/stray.json'), '{}');
+    expect(ledgerImageIds(root).sort()).toEqual([IMAGE_ID, OTHER_ID]);
+    expect(ledgerImageIds(join(root, 'none'))).toEqual([]);
   });
 });

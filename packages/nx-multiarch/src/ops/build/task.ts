@@ -144,7 +144,10 @@ export async function buildTask(ctx: ProduceContext, log: Log): Promise<BuildOut
     const todo: Image[] = [];
     for (const image of options.images) {
       const prefix = progressPrefix(options.project, image.name, ociPlatform(arch));
-      const reused = await reusableBuild(ctx, image, arch, (why) => log.info(`${prefix}building again: ${why}`));
+      // --noCache asks for a build from nothing: an earlier result, however good, is not that.
+      const reused = options.flags.noCache
+        ? undefined
+        : await reusableBuild(ctx, image, arch, (why) => log.info(`${prefix}building again: ${why}`));
       if (reused) outcomes.push(report(ctx, log, reused));
       else todo.push(image);
     }

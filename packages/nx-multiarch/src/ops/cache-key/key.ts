@@ -28,12 +28,14 @@ export function extendHash(
   workspace: string,
   standing: Standing,
   unique: () => string = randomUUID,
+  /** In the key but not in the inputs: what a run selects (its platforms), which reuse looks at per image. */
+  selection = '',
 ): TaskHash {
   const names = Object.keys(extra).sort();
   const inputs = digest([base.value, ...names.map((name) => `${name}=${extra[name]}`)]);
   const stands = standing.ok ? 'recorded results in place' : `rerun: ${standing.why}`;
   return {
-    value: digest([inputs, workspace, standing.ok ? 'in place' : unique()]),
+    value: digest([inputs, selection, workspace, standing.ok ? 'in place' : unique()]),
     details: {
       ...base.details,
       nodes: {
