@@ -48,12 +48,25 @@ function affected(root: string, target?: string): string[] {
   return (JSON.parse(json[0]) as string[]).sort();
 }
 
-/** The files Nx hashes for a task (its hash plan, what `nx show target inputs` prints). */
+// `nx show target inputs` declines a target with a custom hasher; Nx's hash plan says the same for the inputs part.
+const HASH_PLAN = `
+const load = require('node:module').createRequire(process.cwd() + '/');
+const { createProjectGraphAsync } = load('nx/src/devkit-exports');
+const { HashPlanInspector } = load('nx/src/hasher/hash-plan-inspector');
+(async () => {
+  const [project, target] = process.argv[1].split(':');
+  const inspector = new HashPlanInspector(await createProjectGraphAsync({ exitOnError: true }), process.cwd());
+  await inspector.init();
+  console.log(JSON.stringify(inspector.inspectTaskInputs({ project, target })[process.argv[1]].files));
+})();
+`;
+
+/** The files Nx hashes for a task: its hash plan, which build-image's hasher starts from. */
 function hashedFiles(root: string, task: string): string[] {
-  const { status, output } = nx(['show', 'target', 'inputs', task, '--json'], root);
-  const json = /^\{[\s\S]*^\}$/m.exec(output);
-  if (status !== 0 || !json) throw new Error(`nx show target inputs ${task} failed: ${output}`);
-  return (JSON.parse(json[0]) as { files: string[] }).files;
+  const { status, output } = exec(process.execPath, ['-e', HASH_PLAN, task], root, 60_000, { NX_DAEMON: 'false' });
+  const json = /^\[.*\]$/m.exec(output);
+  if (status !== 0 || !json) throw new Error(`the hash plan of ${task} failed: ${output}`);
+  return JSON.parse(json[0]) as string[];
 }
 
 const taskHash = (root: string, project: string) =>

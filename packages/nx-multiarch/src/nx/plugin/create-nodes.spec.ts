@@ -573,6 +573,18 @@ describe('createNodes', () => {
     expect(without.projects?.['images/a']?.targets?.['build-image']?.dependsOn).not.toContainEqual(prefetch);
   });
 
+  it.each([
+    ['docker-container', [{ target: 'builder-setup', params: 'ignore' }]],
+    ['remote', [{ target: 'builder-setup', params: 'ignore' }]],
+    // Fetched into the daemon: prefetch need not wait for builder-setup, both start at once.
+    ['docker', []],
+  ])('prefetch on the %s driver waits for: %j', async (driver, dependsOn) => {
+    const context = workspace({ 'package.json': '{"name":"ws"}', 'nx.json': '{}' });
+    const builder = { driver, ...(driver === 'remote' && { endpoint: 'tcp://127.0.0.1:1234' }) };
+    const [[, result]] = await infer(['nx.json'], { builder }, context);
+    expect(result.projects?.['.']?.targets?.prefetch?.dependsOn).toEqual(dependsOn);
+  });
+
   it('passes the prefetch settings of the plugin options to the prefetch target', async () => {
     const context = workspace({ 'package.json': '{"name":"ws"}', 'nx.json': '{}' });
     const [[, result]] = await infer(['nx.json'], { prefetch: { attempts: 6, attemptTimeout: 120 } }, context);

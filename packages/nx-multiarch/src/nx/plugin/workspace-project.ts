@@ -64,8 +64,9 @@ export function workspaceNode(options: NormalizedPluginOptions, context: CreateN
               ...(options.builder.daemonConfig && { daemonConfig: options.builder.daemonConfig }),
               ...(options.prefetch || {}),
             },
-            // Builds need the builder first: a container builder is where the images are warmed.
-            dependsOn: [{ target: 'builder-setup', params: 'ignore' }],
+            // A container builder is where the images are warmed, so it comes first; the docker driver fetches into
+            // the daemon, so on it prefetch and builder-setup run side by side (off each other's critical path).
+            dependsOn: options.builder.driver === 'docker' ? [] : [{ target: 'builder-setup', params: 'ignore' }],
             // Its hasher reads the Dockerfiles' base images, the builder, and what it fetched into the daemon.
             inputs: DOCKER_CLIENT_INPUTS,
             cache: true,
