@@ -573,7 +573,7 @@ describe('createNodes', () => {
     expect(without.projects?.['images/a']?.targets?.['build-image']?.dependsOn).not.toContainEqual(prefetch);
   });
 
-  it.each([
+  it.each<['docker' | 'docker-container' | 'remote', object[]]>([
     ['docker-container', [{ target: 'builder-setup', params: 'ignore' }]],
     ['remote', [{ target: 'builder-setup', params: 'ignore' }]],
     // Fetched into the daemon: prefetch need not wait for builder-setup, both start at once.

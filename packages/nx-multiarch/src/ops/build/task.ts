@@ -130,44 +130,44 @@ function warnCache(ctx: ProduceContext, log: Log): void {
 }
 
 /**
- * Every image of the task for every platform. What the same inputs already built, and is still there, is reused
- * without services or an emulation slot; a failure does not stop the other platforms (the task still fails).
- * Emulated platforms take one of `emulatedConcurrency` slots shared by all tasks of the run.
+ * Every image of the task for every platform, the platforms side by side (a native build need not wait for an
+ * emulated one). What the same inputs already built, and is still there, is reused without services or an emulation
+ * slot; a failure does not stop the other platforms (the task still fails). Emulated platforms take one of
+ * `emulatedConcurrency` slots shared by all tasks of the run.
  */
 export async function buildTask(ctx: ProduceContext, log: Log): Promise<BuildOutcome[]> {
-  const { options } = ctx;
-  warnWideContext(options, log);
+  warnWideContext(ctx.options, log);
   warnCache(ctx, log);
-  const native = builderNativeArches(ctx.environment.builder);
+  const perPlatform = await Promise.all(ctx.options.platforms.map((arch) => buildPlatform(ctx, log, arch)));
+  return perPlatform.flat();
+}
+
+async function buildPlatform(ctx: ProduceContext, log: Log, arch: Arch): Promise<BuildOutcome[]> {
+  const { options } = ctx;
   const outcomes: BuildOutcome[] = [];
-  for (const arch of options.platforms) {
-    const todo: Image[] = [];
-    for (const image of options.images) {
-      const prefix = progressPrefix(options.project, image.name, ociPlatform(arch));
-      // --noCache asks for a build from nothing: an earlier result, however good, is not that.
-      const reused = options.flags.noCache
-        ? undefined
-        : await reusableBuild(ctx, image, arch, (why) => log.info(`${prefix}building again: ${why}`));
-      if (reused) outcomes.push(report(ctx, log, reused));
-      else todo.push(image);
-    }
-    if (todo.length === 0) continue;
-    if (native.includes(arch)) {
-      outcomes.push(...(await buildImages(ctx, log, todo, arch)));
-      continue;
-    }
-    log.info(
-      `nx-multiarch: ${options.project}: ${ociPlatform(arch)} runs under QEMU emulation, the builder being native ` +
-        `for ${native.map(ociPlatform).join(', ')} (slow, CPU-heavy: at most ${options.emulatedConcurrency} such ` +
-        'build(s) at once)',
-    );
-    const slots = `${options.stateDir}/emulated`;
-    const built = await withSlot(slots, options.emulatedConcurrency, () => buildImages(ctx, log, todo, arch), {
-      timeoutMs: SLOT_WAIT_MS,
-      pollMs: 500,
-      onWait: () => log.info(`nx-multiarch: ${options.project}: waiting for a free emulated-build slot`),
-    });
-    outcomes.push(...built);
+  const todo: Image[] = [];
+  for (const image of options.images) {
+    const prefix = progressPrefix(options.project, image.name, ociPlatform(arch));
+    // --noCache asks for a build from nothing: an earlier result, however good, is not that.
+    const reused = options.flags.noCache
+      ? undefined
+      : await reusableBuild(ctx, image, arch, (why) => log.info(`${prefix}building again: ${why}`));
+    if (reused) outcomes.push(report(ctx, log, reused));
+    else todo.push(image);
   }
-  return outcomes;
+  if (todo.length === 0) return outcomes;
+  const native = builderNativeArches(ctx.environment.builder);
+  if (native.includes(arch)) return [...outcomes, ...(await buildImages(ctx, log, todo, arch))];
+  log.info(
+    `nx-multiarch: ${options.project}: ${ociPlatform(arch)} runs under QEMU emulation, the builder being native ` +
+      `for ${native.map(ociPlatform).join(', ')} (slow, CPU-heavy: at most ${options.emulatedConcurrency} such ` +
+      'build(s) at once)',
+  );
+  const slots = `${options.stateDir}/emulated`;
+  const built = await withSlot(slots, options.emulatedConcurrency, () => buildImages(ctx, log, todo, arch), {
+    timeoutMs: SLOT_WAIT_MS,
+    pollMs: 500,
+    onWait: () => log.info(`nx-multiarch: ${options.project}: waiting for a free emulated-build slot`),
+  });
+  return [...outcomes, ...built];
 }

@@ -16,8 +16,9 @@ const inspectOutput = (ref: string, architecture: string) =>
   ]);
 
 /** A fake docker: buildx writes its metadata file, inspect reports the arch in the tag (or `lie` for all). */
-function fakeDocker(lie?: string) {
+function fakeDocker(lie?: string, failing?: { platform: string; error: Error }) {
   runMock.mockImplementation(async (_file, args) => {
+    if (failing && args[0] === 'buildx' && args.includes(failing.platform)) throw failing.error;
     if (args[0] === 'buildx') {
       const metadataFile = args[args.indexOf('--metadata-file') + 1];
       const ref = args[args.indexOf('--tag') + 1];
@@ -65,18 +66,20 @@ describe('build-image executor', () => {
       file,
       args[0] === 'buildx' ? [...args.slice(0, 4), args.at(-1)] : args,
     ]);
-    expect(calls).toEqual([
-      ['docker', ['buildx', 'build', '--platform', 'linux/arm64', `${root}/src/api`]],
-      ['docker', ['image', 'inspect', 'acme/api:latest-arm64']],
-      ['docker', ['buildx', 'build', '--platform', 'linux/arm64', `${root}/src/api`]],
-      ['docker', ['image', 'inspect', 'acme/api-init:latest-arm64']],
-      ['docker', ['buildx', 'build', '--platform', 'linux/amd64', `${root}/src/api`]],
-      ['docker', ['image', 'inspect', 'acme/api:latest-amd64']],
-      ['docker', ['buildx', 'build', '--platform', 'linux/amd64', `${root}/src/api`]],
-      ['docker', ['image', 'inspect', 'acme/api-init:latest-amd64']],
-    ]);
+    // The platforms build side by side; within one, image after image, each checked after its build.
+    const of = (arch: string) => calls.filter(([, args]) => (args as string[]).join(' ').includes(arch));
+    expect(calls).toHaveLength(8);
+    for (const arch of ['arm64', 'amd64']) {
+      expect(of(arch)).toEqual([
+        ['docker', ['buildx', 'build', '--platform', `linux/${arch}`, `${root}/src/api`]],
+        ['docker', ['image', 'inspect', `acme/api:latest-${arch}`]],
+        ['docker', ['buildx', 'build', '--platform', `linux/${arch}`, `${root}/src/api`]],
+        ['docker', ['image', 'inspect', `acme/api-init:latest-${arch}`]],
+      ]);
+    }
+    const initArm = runMock.mock.calls.find(([, args]) => args.includes('acme/api-init:latest-arm64'));
     // prettier-ignore
-    expect(runMock.mock.calls[2][1]).toEqual([
+    expect(initArm?.[1]).toEqual([
       'buildx', 'build', '--platform', 'linux/arm64', '--file', `${root}/src/api/Dockerfile`,
       '--progress', 'plain', '--metadata-file', `${root}/dist/images/api/api-init-arm64.metadata.json`,
       '--tag', 'acme/api-init:latest-arm64', '--target', 'api-init',
@@ -114,25 +117,23 @@ describe('build-image executor', () => {
   });
 
   it('fails the task when a build fails, names the step, logs the attempt, and still builds the other platform', async () => {
-    fakeDocker();
-    runMock.mockRejectedValueOnce(
-      new CommandError(
-        ['docker', 'buildx', 'build'],
-        1,
-        'process "/bin/sh -c exit 1" did not complete successfully: exit code: 1',
-        false,
-        'exited with code 1',
-      ),
+    const error = new CommandError(
+      ['docker', 'buildx', 'build'],
+      1,
+      'process "/bin/sh -c exit 1" did not complete successfully: exit code: 1',
+      false,
+      'exited with code 1',
     );
+    fakeDocker(undefined, { platform: 'linux/arm64', error });
     const result = await executor(
       { platform: 'arm64,amd64', context: 'src/api', images: [{ name: 'api' }] },
       context(root),
     );
     expect(result).toEqual({ success: false });
     // The failed RUN step is permanent: one attempt for arm64; amd64 is built and checked all the same.
-    expect(runMock.mock.calls.map(([, args]) => args.slice(0, 4))).toEqual([
-      ['buildx', 'build', '--platform', 'linux/arm64'],
+    expect(runMock.mock.calls.map(([, args]) => args.slice(0, 4)).sort()).toEqual([
       ['buildx', 'build', '--platform', 'linux/amd64'],
+      ['buildx', 'build', '--platform', 'linux/arm64'],
       ['image', 'inspect', 'api:latest-amd64'],
     ]);
     expect(logger.error).toHaveBeenCalledWith(
