@@ -181,9 +181,9 @@ ${overheadTable(aggregates)}
   and level barriers are overhead. The loop: every build's process time, back to back.
 - Waiting for a slot is overhead too: Nx's parallelism (3 tasks) and the emulated-build limit. When the last
   column comes close to nx-multiarch's wall time, the run was waiting on one QEMU build after another.
-- build-image is \`cache: false\` in Nx ([graph.md](graph.md#hashes)): every task runs, and reuses its image only
-  after checking the daemon still has it, so a warm nx-multiarch run is one task process per component (see
-  "processes started") with no build on the critical path: nearly all of it counts as overhead.
+- build-image, builder-setup and prefetch are Nx-cacheable, their hashers asking the daemon once per run whether
+  what they recorded is still there ([build.md](build.md#caching-the-rule)): a warm nx-multiarch run restores every
+  task and starts none (see "processes started"), so nearly all of it is Nx starting, hashing and restoring.
 
 ## Prefetch
 

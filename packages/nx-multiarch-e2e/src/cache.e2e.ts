@@ -1,4 +1,6 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docker, imagePlatform, lastRunCells, lastRunRecord, nx, tempWorkspace } from './workspace';
 
@@ -16,8 +18,22 @@ const taskStatuses = (root: string) =>
     .tasks.map((t) => `${t.id} ${t.status.startsWith('local-cache') ? 'cache' : t.status}`)
     .sort();
 
-function build(root: string, platforms = 'amd64,arm64') {
-  const run = nx(['run-many', '-t', 'build-image', `--platform=${platforms}`], root);
+/** A `docker` first on PATH that logs each call's arguments to `log` and runs the real one. */
+function countingDocker(): { env: Record<string, string>; calls: () => string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'docker-shim-'));
+  const log = join(dir, 'calls.log');
+  const real = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
+  writeFileSync(join(dir, 'docker'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`, {
+    mode: 0o755,
+  });
+  return {
+    env: { PATH: `${dir}:${process.env.PATH}` },
+    calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : []),
+  };
+}
+
+function build(root: string, platforms = 'amd64,arm64', env: Record<string, string> = {}) {
+  const run = nx(['run-many', '-t', 'build-image', `--platform=${platforms}`], root, env);
   expect({ status: run.status, tail: tail(run.output) }).toMatchObject({ status: 0 });
   return run;
 }
@@ -45,7 +61,8 @@ describe.each([
   it('a second run with nothing changed restores every task from Nx cache, builder-setup and prefetch too', () => {
     build(root);
     expect(lastRunCells(root).every((cell) => /: built$/.test(cell))).toBe(true);
-    build(root);
+    const shim = countingDocker();
+    build(root, 'amd64,arm64', shim.env);
     expect(taskStatuses(root)).toEqual([
       'app:build-image cache',
       'base:build-image cache',
@@ -53,6 +70,13 @@ describe.each([
       `${workspace}:prefetch cache`,
       'tool:build-image cache',
     ]);
+    // What the run asked the daemon: one inspect of every recorded image (and the builder's container), nothing else.
+    const calls = shim.calls();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatch(/^inspect -- (\S+ )*sha256:[0-9a-f]{64}/);
+    // 3 components x 2 platforms, and on the docker driver the base images prefetch fetched into the daemon.
+    expect(calls[0].split(' ').filter((word) => word.startsWith('sha256:')).length).toBeGreaterThanOrEqual(6);
+    if ('name' in builder) expect(calls[0]).toContain(`buildx_buildkit_${builder.name}0`);
   });
 
   it('an image removed from the daemon is built again, alone; its other platform is reused', () => {

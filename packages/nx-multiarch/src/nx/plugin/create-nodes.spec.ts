@@ -489,7 +489,6 @@ describe('createNodes', () => {
             { env: 'XDG_CONFIG_HOME' },
           ],
           cache: true,
-          parallelism: false,
           metadata: {
             description: 'Create or update the buildx builder every build uses, configured from daemon.json',
             technologies: ['docker'],
@@ -515,7 +514,6 @@ describe('createNodes', () => {
             { env: 'XDG_CONFIG_HOME' },
           ],
           cache: true,
-          parallelism: false,
           metadata: {
             description:
               'Fetch every base image the builds need, once per (image, platform), where the builder looks for it',

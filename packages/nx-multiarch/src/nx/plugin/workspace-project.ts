@@ -42,8 +42,8 @@ export function workspaceNode(options: NormalizedPluginOptions, context: CreateN
             // Its hasher reads daemon.json, proxies and the builder's container: a hit is a builder needing no work.
             inputs: DOCKER_CLIENT_INPUTS,
             cache: true,
-            // One builder for the whole workspace: never two setups side by side.
-            parallelism: false,
+            // One task per run; two runs' setups of one builder serialize on a lock (ops/setup/builder-setup.ts), so
+            // it may run beside render and, on the docker driver, prefetch.
             metadata: {
               description: 'Create or update the buildx builder every build uses, configured from daemon.json',
               technologies: ['docker'],
@@ -70,7 +70,6 @@ export function workspaceNode(options: NormalizedPluginOptions, context: CreateN
             // Its hasher reads the Dockerfiles' base images, the builder, and what it fetched into the daemon.
             inputs: DOCKER_CLIENT_INPUTS,
             cache: true,
-            parallelism: false,
             metadata: {
               description:
                 'Fetch every base image the builds need, once per (image, platform), where the builder looks for it',

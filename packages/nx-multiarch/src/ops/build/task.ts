@@ -131,13 +131,19 @@ function warnCache(ctx: ProduceContext, log: Log): void {
 
 /**
  * Every image of the task for every platform, the platforms side by side (a native build need not wait for an
- * emulated one). What the same inputs already built, and is still there, is reused without services or an emulation
+ * emulated one), but for pulls. What the same inputs already built, and is still there, is reused without services or an emulation
  * slot; a failure does not stop the other platforms (the task still fails). Emulated platforms take one of
  * `emulatedConcurrency` slots shared by all tasks of the run.
  */
 export async function buildTask(ctx: ProduceContext, log: Log): Promise<BuildOutcome[]> {
   warnWideContext(ctx.options, log);
   warnCache(ctx, log);
+  // A pull names one platform at a time under its tag (the daemon's classic store): pulls and retags go one by one.
+  if (ctx.options.source.kind === 'upstream') {
+    const outcomes: BuildOutcome[] = [];
+    for (const arch of ctx.options.platforms) outcomes.push(...(await buildPlatform(ctx, log, arch)));
+    return outcomes;
+  }
   const perPlatform = await Promise.all(ctx.options.platforms.map((arch) => buildPlatform(ctx, log, arch)));
   return perPlatform.flat();
 }

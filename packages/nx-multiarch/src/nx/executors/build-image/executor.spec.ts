@@ -116,6 +116,20 @@ describe('build-image executor', () => {
     ]);
   });
 
+  it('pulls one platform after the other: the pulled tag names one platform at a time', async () => {
+    fakeDocker();
+    const options = { platform: 'amd64,arm64', upstream: 'redis:7.2-alpine', images: [{ name: 'cache' }] };
+    expect(await executor(options, context(root))).toEqual({ success: true });
+    expect(runMock.mock.calls.map(([, args]) => args)).toEqual([
+      ['pull', '--platform', 'linux/amd64', 'redis:7.2-alpine'],
+      ['tag', 'redis:7.2-alpine', 'cache:latest-amd64'],
+      ['image', 'inspect', 'cache:latest-amd64'],
+      ['pull', '--platform', 'linux/arm64', 'redis:7.2-alpine'],
+      ['tag', 'redis:7.2-alpine', 'cache:latest-arm64'],
+      ['image', 'inspect', 'cache:latest-arm64'],
+    ]);
+  });
+
   it('fails the task when a build fails, names the step, logs the attempt, and still builds the other platform', async () => {
     const error = new CommandError(
       ['docker', 'buildx', 'build'],
