@@ -122,6 +122,17 @@ cold ≤ 1.00x on both.
 
 ${goalsTable(aggregates)}
 
+- **Warm and one leaf**: build-image, builder-setup and prefetch are restored from Nx's cache when their hashers find
+  what they recorded still in the daemon (one \`docker inspect\` per run), so a run where nothing changed starts no
+  task, and a changed leaf starts its own task and nothing else ([build.md](build.md#caching-the-rule)).
+- **Cold** is where bake keeps its lead: it runs a whole level in one process with no emulation limit, pulling base
+  images as it builds. nx-multiarch starts a process per task (Nx's parallelism, 3 at a time), fetches every base
+  image first (prefetch: one fetch per image and platform, classified retries, so a flaky mirror costs a retry, not
+  a failed build), and runs at most \`emulatedConcurrency\` QEMU builds at once across the run (1 by default: on our
+  users' machines parallel emulated builds time out). What it does instead of matching bake there: the platforms of a
+  component build side by side, prefetch and builder-setup run side by side on the docker driver, and every run
+  after the first restores what stands instead of building it.
+
 ## Builds: nx-multiarch, \`docker buildx bake\`, a \`docker buildx build\` loop
 
 Median wall time of each contender building every image for amd64 and arm64.

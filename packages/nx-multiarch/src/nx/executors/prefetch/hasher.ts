@@ -4,6 +4,7 @@ import { nativeArch } from '../../../core/platform';
 import { readBuilderState } from '../../../infra/state/builder-state';
 import { prefetchStanding } from '../../../ops/cache-key/standing';
 import { readPrefetchRecord, recordKey } from '../../../ops/prefetch/prefetch-record';
+import { warmTargetOf } from '../../../ops/prefetch/warm';
 import { PUSH_TARGET } from '../../plugin/names';
 import {
   daemonView,
@@ -39,8 +40,12 @@ export default function prefetchHasher(task: Task, context: HasherContext) {
     const { o, plan, builder } = prepared;
     const keys = plan.items.map((item) => recordKey(item.ref, item.arch));
     const standing = prefetchStanding(readPrefetchRecord(o.stateDir), keys, await daemonView(context, o.stateDir));
-    // What is fetched and where, not for which projects: an affected run of fewer components may hit.
-    const into = JSON.stringify(builder ? { ...builder, updatedAt: undefined } : 'default');
+    // What is fetched and where, not for which projects: an affected run of fewer components may hit. Into the daemon
+    // whichever docker-driver builder (prefetch may run before builder-setup wrote one); into a builder, that very one.
+    const target = warmTargetOf(builder);
+    const into = JSON.stringify(
+      target.kind === 'daemon' ? 'daemon' : { ...builder, updatedAt: undefined, nativePlatforms: undefined },
+    );
     return { extra: { fetches: [...keys].sort().join('\n'), into }, stateDir: o.stateDir, standing };
   });
 }
