@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   docker,
@@ -44,6 +44,9 @@ describe('build-image on the demo, both platforms', () => {
     // Nx loads .env into the environment its `{env}` inputs hash: the run that creates .env (from .env.example)
     // changes every hash once. A checkout with its .env, as users have, is what this test is about.
     if (!existsSync(join(REPO_ROOT, '.env'))) copyFileSync(join(REPO_ROOT, '.env.example'), join(REPO_ROOT, '.env'));
+    // Other files build demo/* images in this daemon too (demo.e2e.ts), moving the tags this checkout recorded: a state
+    // directory of its own (a new workspace id, nothing recorded) makes this the first run here.
+    rmSync(join(REPO_ROOT, '.nx-multiarch'), { recursive: true, force: true });
     const first = nx(['run-many', '-t', 'build-image', '--platform=amd64,arm64'], REPO_ROOT);
     expect(first.status).toBe(0);
     const checkRecords = () => {
