@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type CommandOutput, docker, REPO_ROOT } from './workspace';
 
@@ -16,6 +16,8 @@ export interface Observed {
 }
 
 export interface FaultRow extends Observed {
+  /** The describe block the case is in: the report's section. */
+  group: string;
   fault: string;
   expected: string;
   seconds: number;
@@ -30,11 +32,6 @@ function writeRows(rows: FaultRow[]): void {
   writeFileSync(FAULTS_FILE, `${JSON.stringify(rows, null, 2)}\n`);
 }
 
-/** Registers a beforeAll that starts dist/faults.json afresh: call once at the top of the suite. */
-export function startFaultMatrix(): void {
-  beforeAll(() => writeRows([]));
-}
-
 /**
  * One case of the matrix: a jest test that times `run`, records its row, and fails unless `run` (which asserts the
  * expected outcome itself) passed AND nothing was lost. A case whose assertions threw is recorded as such.
@@ -44,15 +41,17 @@ export function fault(name: string, expected: string, run: () => Promise<Observe
     name,
     async () => {
       const started = Date.now();
+      const group = (expect.getState().currentTestName ?? '').slice(0, -name.length).trim();
       let observed: Observed;
       try {
         observed = await run();
       } catch (error) {
         const message = (error as Error).message.split('\n').find((line) => line.trim()) ?? String(error);
-        record({ fault: name, expected, outcome: `TEST FAILED: ${message}`, seconds: elapsed(started), lost: [] });
+        const outcome = `TEST FAILED: ${message}`;
+        record({ group, fault: name, expected, outcome, seconds: elapsed(started), lost: [] });
         throw error;
       }
-      record({ fault: name, expected, ...observed, seconds: elapsed(started) });
+      record({ group, fault: name, expected, ...observed, seconds: elapsed(started) });
       expect(observed.lost).toEqual([]);
     },
     timeoutMs,
@@ -61,8 +60,13 @@ export function fault(name: string, expected: string, run: () => Promise<Observe
 
 const elapsed = (started: number) => Math.round((Date.now() - started) / 100) / 10;
 
+// A row replaces the last one of the same fault: the suite's files add to one table (`npm run faults` starts it afresh).
 function record(row: FaultRow): void {
-  writeRows([...readRows(), row]);
+  const rows = readRows();
+  const at = rows.findIndex((r) => r.fault === row.fault);
+  if (at >= 0) rows[at] = row;
+  else rows.push(row);
+  writeRows(rows);
 }
 
 // --- What "nothing was lost" means, checked after a run ---
@@ -201,4 +205,24 @@ export function lostChecks(root: string, run: CommandOutput, options: LostCheckO
       lost.push(`builder left behind: ${scope.builder}`);
   }
   return lost;
+}
+
+/** `class/kind` of every line of failures.jsonl, in order. */
+export const failureKinds = (root: string) => failureLines(root).map((line) => `${line.class}/${line.kind}`);
+
+/** The prefetch summary's line for (ref, platform): status, attempts, seconds. */
+export function summary(output: string, ref: string, platform = 'linux/amd64') {
+  const line = output.split('\n').find((l) => l.includes(` ${ref} ${platform} `));
+  const status = /^\s+(\S+)/.exec(line ?? '')?.[1];
+  const counts = /(\d+) attempts?(?:, | in )([\d.]+) s/.exec(line ?? '');
+  return { status, attempts: Number(counts?.[1] ?? 0), seconds: Number(counts?.[2] ?? NaN) };
+}
+
+/** Every file under `dir`, recursively. */
+export function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
 }

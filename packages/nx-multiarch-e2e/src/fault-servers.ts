@@ -5,7 +5,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { createServer as createTcpServer, type Socket } from 'node:net';
+import { connect, createServer as createTcpServer, type Socket } from 'node:net';
 
 /** A server on 127.0.0.1 that the test stops; `port` is where it listens. */
 export interface FaultServer {
@@ -38,12 +38,97 @@ export async function hangingServer(): Promise<FaultServer> {
   };
 }
 
-/** A loopback port nothing listens on: connections are refused. */
+/**
+ * A loopback port nothing listens on: connections are refused. Below 1024, which only root binds and `listen(0)`
+ * never hands out, so no server of this suite can take it between the probe and the test's use of it.
+ */
 export async function refusingPort(): Promise<number> {
-  const server = createTcpServer();
+  for (let port = 1001; port < 1024; port++) {
+    if (!(await answers(port))) return port;
+  }
+  throw new Error('every loopback port in 1001-1023 accepts connections: no refusing port for this fault');
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** How a fault proxy treats every request; `forward` passes it on, as a healthy proxy does. */
+export type ProxyMode = 'forward' | 'reset' | 'blackhole' | 'auth-required';
+
+export interface FaultProxy extends FaultServer {
+  /** The proxy URL with credentials, as a user writes it in daemon.json `proxies`. */
+  url: string;
+  mode: ProxyMode;
+  /** Requests that reached the proxy, in order: `<mode> <method> <host><path>`. */
+  requests: string[];
+}
+
+/**
+ * A plain-HTTP forward proxy on loopback whose behaviour the test switches between cases: forward, reset every
+ * connection (RST), accept and never answer, or answer 407 Proxy Authentication Required.
+ */
+export async function faultProxy(user: string, password: string): Promise<FaultProxy> {
+  const sockets = new Set<Socket>();
+  const state = { mode: 'forward' as ProxyMode, requests: [] as string[] };
+  const server = createHttpServer((req, res) => {
+    const target = new URL(req.url ?? '/', 'http://invalid');
+    state.requests.push(`${state.mode} ${req.method} ${target.host}${target.pathname}`);
+    if (state.mode === 'auth-required') {
+      res.writeHead(407, { 'Proxy-Authenticate': 'Basic realm="fault-proxy"' }).end();
+      return;
+    }
+    if (state.mode === 'blackhole') return;
+    if (state.mode === 'reset') {
+      req.socket.resetAndDestroy();
+      return;
+    }
+    const headers = { ...req.headers };
+    delete headers['proxy-authorization'];
+    const upstream = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: `${target.pathname}${target.search}`,
+        method: req.method,
+        headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   const port = await listen(server);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return {
+    port,
+    url: `http://${user}:${password}@127.0.0.1:${port}`,
+    get mode() {
+      return state.mode;
+    },
+    set mode(mode: ProxyMode) {
+      state.mode = mode;
+    },
+    requests: state.requests,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /** What the stub answers to the n-th (1-based) manifest request; `serve` passes it to the real registry. */

@@ -1,6 +1,15 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { dockerSnapshot, failureLines, fault, lastRunRecord, lostChecks, startFaultMatrix } from './fault-matrix';
+import {
+  dockerSnapshot,
+  failureLines,
+  failureKinds as kinds,
+  fault,
+  filesUnder,
+  lastRunRecord,
+  lostChecks,
+  summary,
+} from './fault-matrix';
 import { hangingServer, refusingPort, registryStub, type ManifestAnswer } from './fault-servers';
 import { type CommandOutput, imagePlatform, nxAsync, runImage, tempWorkspace } from './workspace';
 
@@ -11,8 +20,6 @@ const LAB_REGISTRY = process.env.LAB_REGISTRY ?? '127.0.0.1:5000';
 const WORKSPACE = 'e2e-workspace';
 // Short waits: the policy is the one users get, with small numbers.
 const FAST = { attempts: 3, retryDelay: 0.2, maxRetryDelay: 1, rateLimitDelay: 0.5, attemptTimeout: 3 };
-
-startFaultMatrix();
 
 const servers: Array<{ close(): Promise<void> }> = [];
 afterAll(async () => {
@@ -35,16 +42,6 @@ function baseWorkspace(base: string, prefetch: Record<string, number> = FAST): s
 
 const prefetch = (root: string, env: Record<string, string> = {}) =>
   nxAsync(['run', `${WORKSPACE}:prefetch`, '--platform=amd64'], root, env);
-
-/** The prefetch summary's line for (ref, linux/amd64): status, attempts, seconds. */
-function summary(output: string, ref: string) {
-  const line = output.split('\n').find((l) => l.includes(` ${ref} linux/amd64 `));
-  const status = /^\s+(\S+)/.exec(line ?? '')?.[1];
-  const counts = /(\d+) attempts?(?:, | in )([\d.]+) s/.exec(line ?? '');
-  return { status, attempts: Number(counts?.[1] ?? 0), seconds: Number(counts?.[2] ?? NaN) };
-}
-
-const kinds = (root: string) => failureLines(root).map((line) => `${line.class}/${line.kind}`);
 
 /** Runs a failing prefetch and checks the common part: it failed, recorded, logged, nothing left behind. */
 async function failingPrefetch(root: string, env: Record<string, string> = {}) {
@@ -164,15 +161,6 @@ describe('fault matrix: the network (a base image on a loopback registry that mi
     },
   );
 });
-
-/** Every file under `dir`, recursively. */
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe('fault matrix: bad inputs', () => {
   fault(

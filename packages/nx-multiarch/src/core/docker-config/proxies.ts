@@ -1,4 +1,4 @@
-import { proxiesFromEnv, resolveProxies, type ResolvedProxies } from '../network/proxy';
+import { proxiesFromEnv, resolveProxies, shownProxy, type ResolvedProxies } from '../network/proxy';
 import { readClientProxies } from './client';
 import type { DaemonConfig } from './daemon';
 
@@ -11,4 +11,16 @@ export function dockerProxies(daemon: Pick<DaemonConfig, 'proxies'>, env: Env, h
     clientConfig: readClientProxies(env, home),
     env: proxiesFromEnv(env),
   });
+}
+
+/**
+ * The proxy BuildKit's registry requests go through, as failures name it (credentials out): dockerd's BuildKit uses
+ * dockerd's own (daemon.json's, Engine 23+), a container builder the ones builder-setup gave it.
+ */
+export function builderProxy(
+  inDaemon: boolean,
+  daemon: Pick<DaemonConfig, 'proxies'>,
+  proxies: Pick<ResolvedProxies, 'builder'>,
+): string | undefined {
+  return shownProxy(inDaemon ? daemon.proxies : proxies.builder);
 }

@@ -109,6 +109,32 @@ describe('classifyFailure on captured and logged error texts', () => {
       { class: 'permanent', kind: 'qemu', evidence: '#5 0.145 exec /bin/sh: exec format error' },
     ],
     ['buildx-0.13-no-builder.txt', build, { class: 'permanent', kind: 'builder' }],
+    [
+      'buildkit-0.32-proxy-407.txt',
+      pull,
+      {
+        class: 'permanent',
+        kind: 'proxy-auth',
+        host: 'registry.lab.test:5000',
+        evidence:
+          'ERROR: failed to solve: docker.io/library/busybox:1.36: failed to resolve source metadata for docker.io/library/busybox:1.36: unexpected status from HEAD request to http://registry.lab.test:5000/v2/library/busybox/manifests/1.36?ns=docker.io: 407 Proxy Authentication Required',
+      },
+    ],
+    [
+      'buildkit-0.32-proxy-reset.txt',
+      pull,
+      {
+        class: 'transient',
+        kind: 'reset',
+        host: 'registry.lab.test:5000',
+        evidence: expect.stringMatching(/^….*read tcp [\d.:]+->127\.0\.0\.1:\d+: read: connection reset by peer$/),
+      },
+    ],
+    [
+      'buildkit-0.8-docker-run-disk-full.txt',
+      build,
+      { class: 'permanent', kind: 'disk-full', evidence: "#5 0.363 dd: error writing '/big': No space left on device" },
+    ],
     ['buildx-0.13-daemon-down.txt', build, { class: 'permanent', kind: 'daemon' }],
     ['dockerd-pull-daemon-down.txt', pull, { class: 'permanent', kind: 'daemon' }],
     [

@@ -3,7 +3,7 @@ import { hostIn } from './host';
 import { classOf, FAILURE_KINDS, type FailureClass, type FailureKind, type FailureOperation } from './kinds';
 import { isEcho, outputLines, stripAnsi } from './output-lines';
 import { retryAfterSeconds } from './retry-after';
-import { QEMU, RULES, RUN_STEP, STEP_NETWORK, type Rule } from './rules';
+import { DISK_FULL, QEMU, RULES, RUN_STEP, STEP_NETWORK, type Rule } from './rules';
 
 // The entry point its importers use; a new failure class goes in kinds.ts (what it means) and rules.ts (its text).
 export type { FailureClass, FailureKind } from './kinds';
@@ -54,8 +54,10 @@ export function classifyFailure(output: string, context: FailureContext): Classi
 
 /** A RUN step that failed because the network did is worth another attempt. */
 function runStep(line: string, lines: readonly string[], context: FailureContext): Classification {
-  const qemu = lines.find((l) => QEMU.pattern.test(l));
-  if (qemu) return decided(QEMU, qemu, '', context);
+  for (const rule of [QEMU, DISK_FULL]) {
+    const found = lines.find((l) => rule.pattern.test(l));
+    if (found) return decided(rule, found, '', context);
+  }
   for (let i = lines.length - 1; i >= 0; i--) {
     if (RUN_STEP.pattern.test(lines[i])) continue;
     const rule = STEP_NETWORK.find((r) => r.pattern.test(lines[i]));

@@ -50,6 +50,10 @@ const KINDS = {
   verification: permanent,
   config: permanent,
   qemu: permanent,
+  // The disk under Docker's data-root (or BuildKit's state) is full: pruning, not another attempt, frees it.
+  'disk-full': permanent,
+  // A proxy asked for credentials it did not get (407): the proxy URL needs them.
+  'proxy-auth': permanent,
   builder: permanent,
   daemon: permanent,
   service: permanent,

@@ -27,6 +27,8 @@ const EVERY_KIND = Object.keys({
   verification: true,
   config: true,
   qemu: true,
+  'disk-full': true,
+  'proxy-auth': true,
   builder: true,
   daemon: true,
   service: true,
@@ -63,8 +65,8 @@ describe('remedyCommands', () => {
 });
 
 describe('remedyFor: every kind', () => {
-  it('covers the 29 kinds of classify.ts', () => {
-    expect(EVERY_KIND).toHaveLength(29);
+  it('covers the 31 kinds of classify.ts', () => {
+    expect(EVERY_KIND).toHaveLength(31);
   });
 
   // What each remedy points the user at, after "Check: ": a command to run or a file to look at.
@@ -95,6 +97,8 @@ describe('remedyFor: every kind', () => {
     ['verification', 'nx run acme:diagnose --probe'],
     ['config', 'nx show project api --json'],
     ['qemu', 'nx run acme:diagnose'],
+    ['disk-full', 'docker builder prune'],
+    ['proxy-auth', 'nx run acme:builder-setup'],
     ['builder', 'docker buildx ls'],
     ['daemon', 'nx run acme:diagnose'],
     ['service', 'nx run <service>:build-image --platform=arm64'],
@@ -136,6 +140,18 @@ describe('remedyFor: exact lines', () => {
     ['the TLS handshake timed out', 'tls', {},
       `the TLS handshake with ${PRIVATE} timed out: an intercepting proxy or a saturated link; it was retried. ` +
         DIAGNOSE],
+    ['a reset through a proxy: the proxy is named, without credentials', 'reset', { proxy: 'http://***@proxy.corp:3128' },
+      `the connection to ${PRIVATE} was dropped, usually by a proxy in between (the request went through the proxy ` +
+        `http://***@proxy.corp:3128); it was retried. Check: is the proxy http://***@proxy.corp:3128 up and letting ` +
+        `${PRIVATE} through? nx run acme:diagnose checks it, and mirrors, DNS and the token endpoint, from here`],
+    ['a proxy asking for credentials', 'proxy-auth', { proxy: 'http://***@proxy.corp:3128' },
+      'the proxy http://***@proxy.corp:3128 asked for credentials (407) it did not get or did not accept. Check: put ' +
+        'user:password in the proxy URL (daemon.json "proxies" for the builder, HTTPS_PROXY for the client), then ' +
+        'nx run acme:builder-setup; percent-encode special characters'],
+    ['a full disk', 'disk-full', {},
+      "the disk under Docker's data-root (or the builder's state) is full: nothing was built. Check: docker system " +
+        'df shows what takes the space; free it with docker builder prune (--builder <name> for a container ' +
+        'builder) and docker image prune, or move data-root to a bigger disk'],
     ['a 5xx', 'server-error', {},
       `${PRIVATE} answered 5xx: the registry or mirror is failing; it was retried. ${DIAGNOSE}`],
     ['rate-limited by Docker Hub', 'rate-limit', { host: 'registry-1.docker.io' },

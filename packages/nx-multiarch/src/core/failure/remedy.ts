@@ -13,6 +13,8 @@ export interface RemedyContext {
   host?: string;
   /** The whole output of the failed attempt. */
   logFile?: string;
+  /** The proxy the builder (or daemon) sends registry requests through, credentials out. */
+  proxy?: string;
 }
 
 interface Remedy {
@@ -24,11 +26,14 @@ interface Remedy {
 
 type Rule = (c: RemedyContext & { where: string; arch: string }) => Remedy;
 
+// With a proxy in the path, the proxy is the first suspect: it is named, so a user knows which one to check.
 const network =
   (cause: (c: Parameters<Rule>[0]) => string): Rule =>
   (c) => ({
-    cause: `${cause(c)}; it was retried`,
-    check: `${c.diagnose} (checks mirrors, proxies, DNS and the token endpoint from here)`,
+    cause: `${cause(c)}${c.proxy ? ` (the request went through the proxy ${c.proxy})` : ''}; it was retried`,
+    check: c.proxy
+      ? `is the proxy ${c.proxy} up and letting ${c.host ?? 'the registry'} through? ${c.diagnose} checks it, and mirrors, DNS and the token endpoint, from here`
+      : `${c.diagnose} (checks mirrors, proxies, DNS and the token endpoint from here)`,
   });
 
 const hubDirect: Rule = (c) => ({
@@ -121,6 +126,16 @@ const REMEDIES: Record<FailureKind, Rule> = {
   qemu: (c) => ({
     cause: `${c.arch} binaries cannot run on this machine: QEMU binfmt is not registered (or the step ran a binary of another architecture)`,
     check: `${c.diagnose} (checks binfmt_misc); install qemu-user-static, or add a native ${c.arch} node to the builder`,
+  }),
+  'disk-full': () => ({
+    cause: "the disk under Docker's data-root (or the builder's state) is full: nothing was built",
+    check:
+      'docker system df shows what takes the space; free it with docker builder prune (--builder <name> for a ' +
+      'container builder) and docker image prune, or move data-root to a bigger disk',
+  }),
+  'proxy-auth': (c) => ({
+    cause: `the proxy ${c.proxy ?? '(HTTPS_PROXY / daemon.json proxies)'} asked for credentials (407) it did not get or did not accept`,
+    check: `put user:password in the proxy URL (daemon.json "proxies" for the builder, HTTPS_PROXY for the client), then ${c.builderSetup}; percent-encode special characters`,
   }),
   builder: (c) => ({
     cause: 'the buildx builder is missing or could not start',

@@ -14,6 +14,9 @@ export const RUN_STEP = rule('run-step', /did not complete successfully: exit co
 // A foreign-arch binary the kernel could not run: no QEMU binfmt handler for it.
 export const QEMU = rule('qemu', /exec format error/i);
 
+// The disk filled up: in a RUN step's output or in the daemon's own error.
+export const DISK_FULL = rule('disk-full', /no space left on device|\bENOSPC\b|disk quota exceeded/i);
+
 /** Network and server trouble, in the order a line is tested (the most specific cause first). */
 const NETWORK: readonly Rule[] = [
   rule(
@@ -51,6 +54,7 @@ const NETWORK: readonly Rule[] = [
 export const RULES: readonly Rule[] = [
   RUN_STEP,
   QEMU,
+  DISK_FULL,
   rule('builder', /no builder "[^"]*" found|failed to (?:initialize|bootstrap) builder|\bbuilder \S+ is not running/i),
   rule('daemon', /Cannot connect to the Docker daemon|error during connect:|Is the docker daemon running/i),
   // A COPY source missing from the context is reported as a cache-key failure too, but naming the path
@@ -64,6 +68,8 @@ export const RULES: readonly Rule[] = [
     'poisoned-cache',
     /failed to compute cache key|failed to get state for index|failed to calculate checksum of ref|content digest \S+ not found|unexpected commit digest|\bsnapshot \S+ does not exist/i,
   ),
+  // Before 'unauthorized': a proxy's 407 is about the proxy URL's credentials, not the registry's.
+  rule('proxy-auth', /Proxy Authentication Required|status(?: code)?(?: \[[^\]]*\])?:? 407\b|\b407 Proxy/i),
   // A token server that rejects the credentials is not flaky.
   rule('unauthorized', /failed to fetch (?:oauth|anonymous) token.*\b40[13]\b/i),
   // Docker Hub answers a missing repository and a private one alike.

@@ -72,6 +72,12 @@ export function redactUrl(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]+@/i, '$1***@');
 }
 
+/** The proxy a registry request goes through, as logs and remedies name it: the HTTPS one first, no credentials. */
+export function shownProxy(settings: ProxySettings): string | undefined {
+  const url = settings.httpsProxy ?? settings.httpProxy;
+  return url ? redactUrl(url) : undefined;
+}
+
 /** Removes every credential in URLs found in free text (logs, errors, argv). */
 export function redactText(text: string): string {
   // Greedy to the last '@' before the path, as Go's url.Parse splits user info: a password may contain '@'.

@@ -33,6 +33,8 @@ export interface FailureRecord {
   stalled?: boolean;
   /** The whole output of the attempt (builds). */
   logFile?: string;
+  /** The proxy the builder sent registry requests through, credentials out. */
+  proxy?: string;
   argv?: readonly string[];
   outputTail?: string;
   message: string;

@@ -19,6 +19,8 @@ export interface OutcomeFailure {
   evidence: string;
   step?: string;
   logFile?: string;
+  /** The proxy the builder sent registry requests through (credentials out), for the remedy. */
+  proxy?: string;
 }
 
 /** One image of a task on one platform (or, for a manifest task, one index), as the executor saw it. */

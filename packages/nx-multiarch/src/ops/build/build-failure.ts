@@ -8,6 +8,7 @@ export interface FailedBuild {
   project: string;
   ref: string;
   platform: string;
+  proxy?: string;
 }
 
 /** The failure log's line for a failed build attempt. */
@@ -19,6 +20,7 @@ export function buildFailureRecord(report: BuildAttemptReport, base: FailedBuild
     image: base.ref,
     platform: base.platform,
     ...attemptFields(report),
+    ...(base.proxy && { proxy: base.proxy }),
     argv: report.argv,
     logFile: report.logFile,
     message: report.error instanceof Error ? report.error.message : String(report.error),

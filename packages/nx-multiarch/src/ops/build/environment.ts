@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { readClientProxies } from '../../core/docker-config/client';
 import { daemonConfigSearch, readDaemonConfig } from '../../core/docker-config/daemon';
 import { parseDockerfile } from '../../core/dockerfile/parse';
 import { ensureEnvFile, readWorkspaceEnv, type EnvFiles } from '../../core/env/workspace-env';
 import { ConfigError } from '../../core/failure/errors';
-import { proxiesFromEnv, resolveProxies, type ResolvedProxies } from '../../core/network/proxy';
+import { dockerProxies, builderProxy as proxyOfBuilder } from '../../core/docker-config/proxies';
+import type { ResolvedProxies } from '../../core/network/proxy';
 import { readBuilderState, type BuilderState } from '../../infra/state/builder-state';
 import { envBuildArgs, type EnvBuildArgs } from '../../core/image/build-args';
 
@@ -13,6 +13,8 @@ import { envBuildArgs, type EnvBuildArgs } from '../../core/image/build-args';
 export interface BuildEnvironment {
   builder?: BuilderState;
   proxies: ResolvedProxies;
+  /** The proxy BuildKit's registry requests go through, credentials out: failures name it. */
+  builderProxy?: string;
   envArgs: EnvBuildArgs;
   /** Shell over .env over .env.example: where secrets are looked up. */
   values: Record<string, string>;
@@ -51,18 +53,16 @@ export function readBuildEnvironment(
 ): BuildEnvironment {
   const home = env.HOME ?? homedir();
   const daemon = readDaemonConfig(daemonConfigSearch(options.daemonConfig, env));
-  const proxies = resolveProxies({
-    daemon: daemon.proxies,
-    clientConfig: readClientProxies(env, home),
-    env: proxiesFromEnv(env),
-  });
+  const proxies = dockerProxies(daemon, env, home);
   ensureEnvFile(options.workspaceRoot, options.envFiles);
   const workspaceEnv = readWorkspaceEnv(options.workspaceRoot, options.envFiles, env, options.values);
   const builder = readBuilderState(options.stateDir);
   const declarations = readDeclarations(options.dockerfile);
+  const builderProxy = proxyOfBuilder(!builder || builder.driver === 'docker', daemon, proxies);
   return {
     ...(builder && { builder }),
     proxies,
+    ...(builderProxy && { builderProxy }),
     envArgs: envBuildArgs(declarations.declaredArgs, workspaceEnv),
     values: workspaceEnv.values,
     secretMounts: declarations.secrets,

@@ -177,6 +177,7 @@ async function buildImage(
     loaded: plan.load,
     pushed: plan.push,
     ...(ctx.taskHash && { taskHash: ctx.taskHash }),
+    ...(ctx.environment.builderProxy && { proxy: ctx.environment.builderProxy }),
   };
 
   const logFile = (attempt: number) =>

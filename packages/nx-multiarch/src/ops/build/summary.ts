@@ -11,6 +11,8 @@ export interface BuildFailure {
   failure: Classification;
   step?: string;
   logFile?: string;
+  /** The proxy the builder sent registry requests through, credentials out. */
+  proxy?: string;
   message: string;
   durationMs: number;
   finishedAt: string;
@@ -94,6 +96,7 @@ export function runOutcome(outcome: BuildRecord | BuildFailure, nativePlatforms:
         evidence,
         ...(outcome.step && { step: outcome.step }),
         ...(outcome.logFile && { logFile: outcome.logFile }),
+        ...(outcome.proxy && { proxy: outcome.proxy }),
       },
     };
   }

@@ -45,6 +45,7 @@ function failureOf(ctx: ProduceContext, image: Image, arch: Arch, error: PluginE
     failure: failureOfError(error, 'unknown', { clean: ctx.mask }),
     ...(last?.step && { step: last.step }),
     ...(last?.logFile && { logFile: last.logFile }),
+    ...(ctx.environment.builderProxy && { proxy: ctx.environment.builderProxy }),
     message: ctx.mask(error.message),
     durationMs: Date.now() - started,
     finishedAt: new Date().toISOString(),

@@ -1,4 +1,6 @@
 import { daemonConfigSearch, readDaemonConfig } from '../../core/docker-config/daemon';
+import { builderProxy, dockerProxies } from '../../core/docker-config/proxies';
+import { homedir } from 'node:os';
 import type { Log } from '../../core/log';
 import { redactText } from '../../core/network/proxy';
 import type { NormalizedPrefetchOptions } from '../../core/options/prefetch';
@@ -23,10 +25,12 @@ export async function prefetch(
     log.info(describePlan(plan).join('\n'));
     return true;
   }
-  const mirrors = readDaemonConfig(daemonConfigSearch(o.daemonConfig, process.env)).registryMirrors;
+  const daemon = readDaemonConfig(daemonConfigSearch(o.daemonConfig, process.env));
+  const proxies = dockerProxies(daemon, process.env, process.env.HOME ?? homedir());
+  const proxy = builderProxy(target.kind === 'daemon', daemon, proxies);
   const onAttempt = (report: AttemptReport) => {
-    log.warn(`nx-multiarch: ${describeAttempt(report, o.policy.attempts)}`);
-    appendFailure(o.stateDir, attemptRecord(report, project));
+    log.warn(`nx-multiarch: ${describeAttempt(report, o.policy.attempts, proxy)}`);
+    appendFailure(o.stateDir, { ...attemptRecord(report, project), ...(proxy && { proxy }) });
   };
   const settings = {
     target,
@@ -42,7 +46,7 @@ export async function prefetch(
     Object.fromEntries(warmed.map((r) => [recordKey(r.ref, r.arch), r.imageId as string])),
   );
   const failed = outcomes.some((outcome) => outcome.status === 'failed');
-  const text = summarizePrefetch(outcomes, { plan, where, mirrors }).map(redactText).join('\n');
+  const text = summarizePrefetch(outcomes, { plan, where, mirrors: daemon.registryMirrors }).map(redactText).join('\n');
   if (failed) log.error(text);
   else log.info(text);
   return !failed;

@@ -8,15 +8,16 @@ const label = (item: { ref: string; arch: string }) => `${familiarRef(item.ref)}
 const cause = (failure: Classification) =>
   `${failure.class}, ${failure.kind}${failure.evidence ? `: ${failure.evidence}` : ''}`;
 
-/** One line per failed attempt: what failed, why, and what happens next. */
-export function describeAttempt(report: AttemptReport, attempts: number): string {
+/** One line per failed attempt: what failed, why (through which proxy), and what happens next. */
+export function describeAttempt(report: AttemptReport, attempts: number, proxy?: string): string {
   const next =
     report.nextDelayMs !== undefined
       ? `retrying in ${seconds(report.nextDelayMs)}`
       : report.failure.class === 'permanent'
         ? 'not retrying: another attempt cannot fix this'
         : 'no attempts left';
-  return `prefetch ${label(report.item)}: attempt ${report.attempt}/${attempts} failed (${cause(report.failure)}); ${next}`;
+  const via = proxy ? `; through the proxy ${proxy}` : '';
+  return `prefetch ${label(report.item)}: attempt ${report.attempt}/${attempts} failed (${cause(report.failure)})${via}; ${next}`;
 }
 
 /**

@@ -85,6 +85,7 @@ function withRemedy(cell: Cell, commands: ReturnType<typeof remedyCommands>): Ce
     ...(platform && { platform }),
     ...(host && { host }),
     ...(cell.failure.logFile && { logFile: cell.failure.logFile }),
+    ...(cell.failure.proxy && { proxy: cell.failure.proxy }),
   });
   return { ...cell, remedy };
 }

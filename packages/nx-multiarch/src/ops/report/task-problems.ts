@@ -28,8 +28,14 @@ export function taskProblems(
     const final = input.failures.filter(
       (f) => f.project === task.project && f.operation === operation && f.retryInMs === undefined,
     );
-    const remedy = (kind: OutcomeFailure['kind'], host?: string, platform?: string) =>
-      remedyFor(kind, { ...commands, project: task.project, ...(host && { host }), ...(platform && { platform }) });
+    const remedy = (kind: OutcomeFailure['kind'], host?: string, platform?: string, proxy?: string) =>
+      remedyFor(kind, {
+        ...commands,
+        project: task.project,
+        ...(host && { host }),
+        ...(platform && { platform }),
+        ...(proxy && { proxy }),
+      });
     if (final.length === 0) {
       const evidence = task.status === 'stopped' ? 'the task was stopped' : 'the task failed; its output says why';
       problems.push({
@@ -45,8 +51,8 @@ export function taskProblems(
         ...(f.image && { image: f.image }),
         ...(f.platform && { platform: f.platform }),
         ...(f.neededBy && { neededBy: f.neededBy }),
-        failure: { class: f.class, kind: f.kind, evidence: f.evidence },
-        remedy: remedy(f.kind, hostIn(f.evidence), f.platform),
+        failure: { class: f.class, kind: f.kind, evidence: f.evidence, ...(f.proxy && { proxy: f.proxy }) },
+        remedy: remedy(f.kind, hostIn(f.evidence), f.platform, f.proxy),
       });
     }
   }
