@@ -200,3 +200,78 @@ export async function registryStub(answer: (n: number) => ManifestAnswer, upstre
       }),
   };
 }
+
+/** Decides what becomes of one request: `pass` forwards it upstream; anything else has handled it (or dropped it). */
+export type Intercept = (req: IncomingMessage, res: ServerResponse, server: InterceptingRegistry) => 'pass' | 'handled';
+
+export interface InterceptingRegistry extends FaultServer {
+  /** Every request, in order: `<method> <path>`. */
+  requests: string[];
+  /** Drops every open connection and stops listening: the registry is gone (connections are refused after). */
+  vanish(): void;
+}
+
+/** A registry on loopback that forwards to `upstream` (the lab's) whatever `intercept` lets pass. */
+export async function interceptingRegistry(upstream: string, intercept: Intercept): Promise<InterceptingRegistry> {
+  const [upstreamHost, upstreamPort] = upstream.split(':');
+  const sockets = new Set<Socket>();
+  const requests: string[] = [];
+  let self: InterceptingRegistry;
+  const server = createHttpServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    if (intercept(req, res, self) === 'handled') return;
+    const forward = request(
+      {
+        host: upstreamHost,
+        port: Number(upstreamPort),
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream },
+      },
+      (answer) => {
+        // Locations of uploads name the upstream: the client must come back here.
+        const headers = { ...answer.headers };
+        if (typeof headers.location === 'string')
+          headers.location = headers.location.replace(upstream, req.headers.host ?? upstream);
+        res.writeHead(answer.statusCode ?? 502, headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on('error', () => res.writeHead(502).end());
+    req.pipe(forward);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const port = await listen(server);
+  let closed = false;
+  const vanish = () => {
+    if (closed) return;
+    closed = true;
+    server.close();
+    for (const socket of sockets) socket.resetAndDestroy();
+  };
+  self = {
+    port,
+    requests,
+    vanish,
+    close: () =>
+      new Promise((resolve) => {
+        if (closed) return resolve();
+        closed = true;
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  return self;
+}
+
+/** A free loopback port below the ephemeral range, so no `listen(0)` of this suite can take it before its owner does. */
+export async function freeFixedPort(from = 20_000, to = 30_000): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const port = from + Math.floor(Math.random() * (to - from));
+    if (!(await answers(port))) return port;
+  }
+  throw new Error(`no free loopback port in ${from}-${to}`);
+}

@@ -66,6 +66,44 @@ export function nxAsync(args: string[], cwd: string, extraEnv: Record<string, st
   });
 }
 
+export interface StartedNx {
+  /** The process group's leader: signal `-pid` to reach every process of the run, as a terminal does. */
+  pid: number;
+  /** What it printed so far. */
+  output(): string;
+  /** Resolves when nx has exited. */
+  exited: Promise<CommandOutput>;
+}
+
+/** Starts nx in a process group of its own and returns at once: for faults injected while it runs (kill, Ctrl-C). */
+export function startNx(args: string[], cwd: string, extraEnv: Record<string, string> = {}): StartedNx {
+  const child = spawn(join(cwd, 'node_modules/.bin/nx'), [...args, '--output-style=static'], {
+    cwd,
+    env: commandEnv(extraEnv),
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const timer = setTimeout(() => process.kill(-(child.pid as number), 'SIGKILL'), 600_000);
+  const exited = new Promise<CommandOutput>((resolve) =>
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status: status ?? (signal ? 128 + (signal === 'SIGKILL' ? 9 : 2) : null), output: plain(output) });
+    }),
+  );
+  return { pid: child.pid as number, output: () => plain(output), exited };
+}
+
+/** Waits until `ready()` holds, checking every 100 ms; throws after `timeoutMs` naming `what`. */
+export async function waitFor(what: string, ready: () => boolean, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export function nx(args: string[], cwd = REPO_ROOT, extraEnv: Record<string, string> = {}): CommandOutput {
   return exec(join(cwd, 'node_modules/.bin/nx'), [...args, '--output-style=static'], cwd, 600_000, extraEnv);
 }

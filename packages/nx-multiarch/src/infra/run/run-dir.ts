@@ -21,6 +21,8 @@ export interface OutcomeFailure {
   logFile?: string;
   /** The proxy the builder sent registry requests through (credentials out), for the remedy. */
   proxy?: string;
+  /** The registry pushed to, when the failure's text names no host (`unauthorized: authentication required`). */
+  host?: string;
 }
 
 /** One image of a task on one platform (or, for a manifest task, one index), as the executor saw it. */
@@ -73,6 +75,44 @@ export function claimRun(stateDir: string, nxRunId: string): { id: string; dir: 
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
+}
+
+/** Who claimed a run directory: how a later run tells a run still going from one that was killed. */
+export interface RunOwner {
+  pid: number;
+  host: string;
+  argv: string[];
+  startTime: number;
+}
+
+const ownerPath = (dir: string) => join(dir, 'owner.json');
+
+export function writeRunOwner(dir: string, owner: RunOwner): void {
+  writeFileAtomic(ownerPath(dir), `${JSON.stringify(owner)}\n`);
+}
+
+/**
+ * The run directories of runs killed before they were recorded (SIGKILL, an OOM kill, a lost terminal): no record,
+ * and the process that claimed it, on this host, is gone. A torn owner file counts as no owner (left for pruneRuns).
+ */
+export function killedRuns(
+  stateDir: string,
+  host: string,
+  isAlive: (pid: number) => boolean,
+): Array<{ id: string; dir: string; owner: RunOwner }> {
+  const dir = runsDir(stateDir);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !existsSync(runRecordPath(join(dir, entry.name))))
+    .flatMap((entry) => {
+      try {
+        const owner = JSON.parse(readFileSync(ownerPath(join(dir, entry.name)), 'utf8')) as RunOwner;
+        if (owner.host !== host || !Number.isInteger(owner.pid) || isAlive(owner.pid)) return [];
+        return [{ id: entry.name, dir: join(dir, entry.name), owner }];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** The run id preTasksExecution claimed, when this process is the one it told (the CLI without a daemon). */

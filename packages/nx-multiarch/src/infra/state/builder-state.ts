@@ -1,3 +1,4 @@
+import { setAsideTorn } from './torn-file';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { PluginError } from '../../core/failure/errors';
@@ -37,9 +38,10 @@ export function readBuilderState(stateDir: string): BuilderState | undefined {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
+  } catch (error) {
     // Torn by a run killed while writing it, or edited by hand: builder-setup writes it again.
-    json = undefined;
+    setAsideTorn(file, `not JSON: ${(error as Error).message}`);
+    return undefined;
   }
   const parsed = builderStateSchema.safeParse(json);
   if (!parsed.success)

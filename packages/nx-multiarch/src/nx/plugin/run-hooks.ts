@@ -1,6 +1,14 @@
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { type PostTasksExecution, type PreTasksExecution, readCachedProjectGraph } from '@nx/devkit';
+import { hostname } from 'node:os';
+import {
+  type PostTasksExecution,
+  type PreTasksExecution,
+  type ProjectGraph,
+  readCachedProjectGraph,
+  type TaskResults,
+} from '@nx/devkit';
+import { processAlive } from '../../infra/state/lock';
 import { readRunFailures } from '../../infra/run/failure-log';
 import { reportHtml } from '../../ops/report/html';
 import { reportMarkdown } from '../../ops/report/markdown';
@@ -10,6 +18,7 @@ import { assembleRun } from '../../ops/report/assemble';
 import {
   claimedRunId,
   claimRun,
+  killedRuns,
   LAST_RUN_FILE,
   pruneRuns,
   RUN_DIR_ENV,
@@ -20,6 +29,7 @@ import {
   runHtmlPath,
   runRecordPath,
   runsDir,
+  writeRunOwner,
 } from '../../infra/run/run-dir';
 import { runTasks, workspaceProjectOf } from './tasks';
 import { DEFAULT_STATE_DIR } from '../../core/options/state-dir';
@@ -31,7 +41,10 @@ const stateDirOf = (options: PluginOptions | undefined, root: string) =>
 
 /** Tells every task of the run which run it belongs to and where to leave its report. */
 export const preTasksExecution: PreTasksExecution<PluginOptions> = (options, context) => {
-  const run = claimRun(stateDirOf(options, context.workspaceRoot), context.id);
+  const stateDir = stateDirOf(options, context.workspaceRoot);
+  recordKilledRuns(stateDir);
+  const run = claimRun(stateDir, context.id);
+  writeRunOwner(run.dir, { pid: process.pid, host: hostname(), argv: context.argv, startTime: Date.now() });
   // Nx records what the hook sets in process.env and sets it in the CLI process too, whose env every task inherits.
   process.env[RUN_ID_ENV] = run.id;
   process.env[RUN_DIR_ENV] = run.dir;
@@ -71,6 +84,55 @@ export const postTasksExecution: PostTasksExecution<PluginOptions> = (options, c
   console.log(`\n${reportText(record, htmlFile)}`);
   appendStepSummary(record, htmlFile, process.env.GITHUB_STEP_SUMMARY);
 };
+
+/**
+ * Records the runs that were killed before they could (nothing else would ever say they failed): what their tasks
+ * reported, tasks without a report as stopped. Says so once; the next run finds them recorded.
+ */
+function recordKilledRuns(stateDir: string): void {
+  const killed = killedRuns(stateDir, hostname(), processAlive);
+  if (killed.length === 0) return;
+  let graph: ProjectGraph;
+  try {
+    graph = readCachedProjectGraph();
+  } catch {
+    return; // No graph to read the tasks from: the next run tries again (pruneRuns drops them after a day).
+  }
+  for (const { id, dir, owner } of killed) {
+    const reports = readTaskReports(dir);
+    const results: TaskResults = {};
+    for (const [taskId, task] of Object.entries(readRunGraph(dir)?.tasks ?? {})) {
+      const report = reports.find((r) => r.task === taskId);
+      const failed = !report || report.outcomes.some((o) => o.status === 'failed');
+      const status = !report ? 'stopped' : failed ? 'failure' : 'success';
+      results[taskId] = {
+        task: { id: taskId, target: { project: task.project, target: task.target }, overrides: task.overrides ?? {} },
+        status,
+      } as TaskResults[string];
+    }
+    const endTime = Math.max(owner.startTime, ...reports.flatMap((r) => r.outcomes.map((o) => o.endedAt)));
+    const record: RunRecord = {
+      ...assembleRun({
+        id,
+        argv: owner.argv,
+        startTime: owner.startTime,
+        endTime,
+        workspaceProject: workspaceProjectOf(graph),
+        tasks: runTasks(results, graph, readRunGraph(dir)),
+        reports,
+        failures: readRunFailures(stateDir, id),
+      }),
+      success: false,
+      killed: true,
+    };
+    writeFileAtomic(runRecordPath(dir), `${JSON.stringify(record, null, 2)}\n`);
+    writeFileAtomic(runHtmlPath(dir), reportHtml(record));
+    console.warn(
+      `nx-multiarch: run ${id} (${record.command}) was killed before it finished (pid ${owner.pid} is gone): ` +
+        `recorded what it did in ${runRecordPath(dir)}`,
+    );
+  }
+}
 
 /** The run's table on GitHub's job page; a summary file that cannot be written is worth a warning, not a failed run. */
 function appendStepSummary(record: RunRecord, htmlFile: string, file: string | undefined): void {

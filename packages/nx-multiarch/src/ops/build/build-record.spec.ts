@@ -222,12 +222,26 @@ describe('readRecord', () => {
     expect(readRecord(join(dir, 'missing.json'))).toBeUndefined();
   });
 
-  it('is undefined for a torn file', () => {
-    expect(readRecord(write('torn.json', '{"ref": "registry.local:5000/shop/api:dev", "platfo'))).toBeUndefined();
+  it('is undefined for a torn file, set aside with a warning', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect(readRecord(write('torn.json', '{"ref": "registry.local:5000/shop/api:dev", "platfo'))).toBeUndefined();
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/torn\.json could not be read .*set aside as torn\.json\.torn-/),
+      );
+    } finally {
+      warn.mockRestore();
+    }
   });
 
-  it('is undefined for an empty file', () => {
-    expect(readRecord(write('empty.json', ''))).toBeUndefined();
+  it('is undefined for an empty file, set aside with a warning', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect(readRecord(write('empty.json', ''))).toBeUndefined();
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('is undefined for JSON without a ref', () => {

@@ -1,3 +1,4 @@
+import { setAsideTorn } from '../../infra/state/torn-file';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { PushedImage } from '../../cli/buildx/imagetools';
@@ -76,8 +77,9 @@ export function readRecord(file: string): BuildRecord | undefined {
   try {
     const record = JSON.parse(readFileSync(file, 'utf8')) as Partial<BuildRecord>;
     return typeof record.ref === 'string' && typeof record.platform === 'string' ? (record as BuildRecord) : undefined;
-  } catch {
+  } catch (error) {
     // A torn or hand-edited file: build again.
+    setAsideTorn(file, `not JSON: ${(error as Error).message}`);
     return undefined;
   }
 }

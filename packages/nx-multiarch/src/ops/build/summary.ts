@@ -13,6 +13,8 @@ export interface BuildFailure {
   logFile?: string;
   /** The proxy the builder sent registry requests through, credentials out. */
   proxy?: string;
+  /** The registry a push went to. */
+  registry?: string;
   message: string;
   durationMs: number;
   finishedAt: string;
@@ -97,6 +99,7 @@ export function runOutcome(outcome: BuildRecord | BuildFailure, nativePlatforms:
         ...(outcome.step && { step: outcome.step }),
         ...(outcome.logFile && { logFile: outcome.logFile }),
         ...(outcome.proxy && { proxy: outcome.proxy }),
+        ...(outcome.registry && { host: outcome.registry }),
       },
     };
   }

@@ -46,6 +46,7 @@ function failureOf(ctx: ProduceContext, image: Image, arch: Arch, error: PluginE
     ...(last?.step && { step: last.step }),
     ...(last?.logFile && { logFile: last.logFile }),
     ...(ctx.environment.builderProxy && { proxy: ctx.environment.builderProxy }),
+    ...(ctx.options.push && ctx.options.naming.registry && { registry: ctx.options.naming.registry }),
     message: ctx.mask(error.message),
     durationMs: Date.now() - started,
     finishedAt: new Date().toISOString(),

@@ -29,10 +29,17 @@ describe('readPrefetchRecord', () => {
     ['no version', JSON.stringify({ images: { [recordKey(ALPINE, 'amd64')]: AMD64_ID } })],
     ['an id that is not a string', JSON.stringify({ version: 1, images: { [recordKey(ALPINE, 'amd64')]: 42 } })],
     ['an empty file', ''],
-  ])('is empty for %s', (_name, text) => {
+  ])('is empty for %s, a file that is no JSON set aside with a warning', (_name, text) => {
     const dir = stateDir();
     writeFileSync(recordPath(dir), text);
-    expect(readPrefetchRecord(dir)).toEqual({});
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect(readPrefetchRecord(dir)).toEqual({});
+      const torn = text === '' || text.startsWith('{"version": 1, "images": {');
+      expect(warn).toHaveBeenCalledTimes(torn ? 1 : 0);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('reads the image ids of a version 1 record', () => {
@@ -71,6 +78,7 @@ describe('updatePrefetchRecord', () => {
   it('replaces a corrupt record rather than failing', async () => {
     const dir = stateDir();
     writeFileSync(recordPath(dir), 'not json');
+    jest.spyOn(console, 'warn').mockImplementationOnce(() => undefined);
     await updatePrefetchRecord(dir, { [recordKey(ALPINE, 'arm64')]: ARM64_ID });
     expect(readPrefetchRecord(dir)).toEqual({ [recordKey(ALPINE, 'arm64')]: ARM64_ID });
   });

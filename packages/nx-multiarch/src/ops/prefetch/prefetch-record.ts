@@ -1,3 +1,4 @@
+import { setAsideTorn } from '../../infra/state/torn-file';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Arch } from '../../core/platform';
@@ -23,7 +24,8 @@ export function readPrefetchRecord(stateDir: string): PrefetchRecord {
   try {
     const parsed = recordSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     return parsed.success ? parsed.data.images : {};
-  } catch {
+  } catch (error) {
+    setAsideTorn(file, `not JSON: ${(error as Error).message}`);
     return {};
   }
 }

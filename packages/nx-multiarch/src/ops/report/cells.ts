@@ -78,7 +78,7 @@ function withRemedy(cell: Cell, commands: ReturnType<typeof remedyCommands>): Ce
   // An index cell is about every platform; a missing one is named in the evidence.
   const platform =
     cell.platform === INDEX_COLUMN ? /\blinux\/(?:amd64|arm64)\b/.exec(cell.failure.evidence)?.[0] : cell.platform;
-  const host = hostIn(cell.failure.evidence);
+  const host = hostIn(cell.failure.evidence) ?? cell.failure.host;
   const remedy = remedyFor(cell.failure.kind, {
     ...commands,
     project: cell.project,

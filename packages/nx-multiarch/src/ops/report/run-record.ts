@@ -70,4 +70,6 @@ export interface RunRecord {
   /** Failed attempts logged during the run, including the ones a retry recovered from. */
   attemptsFailed: { transient: number; permanent: number };
   success: boolean;
+  /** The run was killed before it could record itself; a later run recorded what it had done. */
+  killed?: true;
 }

@@ -1,0 +1,24 @@
+import { renameSync } from 'node:fs';
+import { basename } from 'node:path';
+
+/**
+ * Sets a state file that cannot be read aside (`<file>.torn-<time>`, kept for a look) and says so, once: whichever
+ * process finds it first moves it, and every later reader finds no file, as on a first run. Torn files come from a
+ * run killed while writing, a full disk or a hand edit; trusting one would skip a build nobody can vouch for.
+ */
+export function setAsideTorn(
+  file: string,
+  why: string,
+  warn: (message: string) => void = (message) => console.warn(message),
+): void {
+  const aside = `${file}.torn-${Date.now()}`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    return; // Another process set it aside first (or it is gone): that one said so.
+  }
+  warn(
+    `nx-multiarch: ${file} could not be read (${why}); set aside as ${basename(aside)} and ignored: ` +
+      'what it recorded is made again',
+  );
+}
