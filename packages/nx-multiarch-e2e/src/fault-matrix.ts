@@ -117,6 +117,8 @@ function workspaceScope(root: string): { projects: string[]; builder: string } {
 export interface RunRecord {
   id: string;
   success: boolean;
+  tasks?: Array<{ id: string; status: string }>;
+  killed?: boolean;
   cells: Array<{ row: string; platform: string; task: string; status: string; failure?: { kind: string } }>;
   taskProblems?: Array<{ task: string; image?: string; failure: { class: string; kind: string } }>;
 }

@@ -1,7 +1,8 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../../nx-multiarch/src/infra/state/lock';
 
 // A dockerd of a fault case's own, for faults that would take down or fill the lab's: killed mid-build, a full disk.
 // Its data-root is a tmpfs of `sizeMb` (a disk that fills), its bridge one of its own (two daemons cannot share one),
@@ -66,12 +67,17 @@ export async function ownDockerd(sizeMb: number): Promise<OwnDockerd> {
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
   const start = async () => {
-    const proc = spawn('dockerd', ['--config-file', config], { stdio: 'ignore' });
+    const log = openSync(join(dir, 'dockerd.log'), 'a');
+    const proc = spawn('dockerd', ['--config-file', config], { stdio: ['ignore', log, log] });
+    closeSync(log);
     child = proc;
     exited = new Promise((resolve) => proc.once('exit', () => resolve()));
     const deadline = Date.now() + 60_000;
     while (!answers(host)) {
-      if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`own dockerd did not start (${config})`);
+      if (proc.exitCode !== null || Date.now() > deadline) {
+        const tail = readFileSync(join(dir, 'dockerd.log'), 'utf8').trim().split('\n').slice(-5).join('\n');
+        throw new Error(`own dockerd did not start (${config}):\n${tail}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
   };
@@ -80,11 +86,24 @@ export async function ownDockerd(sizeMb: number): Promise<OwnDockerd> {
     child.kill(signal);
     await exited;
   };
+  // dockerd's containerd dies with it (parent-death signal), but not at once: a restart must not find it half-gone.
+  const containerdGone = async () => {
+    const pidFile = join(dir, 'exec/containerd/containerd.pid');
+    const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : NaN;
+    const deadline = Date.now() + 30_000;
+    while (Number.isInteger(pid) && processAlive(pid)) {
+      if (Date.now() > deadline) process.kill(pid, 'SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
   await start();
   return {
     host,
     env: { DOCKER_HOST: host },
-    kill: () => stop('SIGKILL'),
+    kill: async () => {
+      await stop('SIGKILL');
+      await containerdGone();
+    },
     start,
     remove: async () => {
       await stop('SIGTERM');

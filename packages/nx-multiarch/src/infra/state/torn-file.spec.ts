@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setAsideTorn } from './torn-file';
+import { lostToTearing, setAsideTorn } from './torn-file';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -26,6 +26,16 @@ describe('setAsideTorn', () => {
       `nx-multiarch: ${file} could not be read (not JSON: Unterminated string); set aside as ${aside} and ignored: ` +
         'what it recorded is made again',
     ]);
+  });
+
+  it('counts the file as lost to tearing until something writes it again', () => {
+    const file = join(dir(), 'prefetch.json');
+    writeFileSync(file, '{"version": 1, "ima');
+    expect(lostToTearing(file)).toBe(false);
+    setAsideTorn(file, 'not JSON', () => undefined);
+    expect(lostToTearing(file)).toBe(true);
+    writeFileSync(file, '{"version": 1, "images": {}}');
+    expect(lostToTearing(file)).toBe(false);
   });
 
   it('says nothing when another reader set it aside first', () => {

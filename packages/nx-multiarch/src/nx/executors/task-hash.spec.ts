@@ -1,6 +1,10 @@
 import type { ExecutorContext, ProjectConfiguration, Task } from '@nx/devkit';
 import { INPUTS_NODE } from '../../ops/cache-key/key';
-import { inputsHashOf, taskOptions } from './task-hash';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setAsideTorn } from '../../infra/state/torn-file';
+import { extendedHash, inputsHashOf, type TaskHasherContext, taskOptions } from './task-hash';
 
 const task = (fields: Partial<Task> = {}): Task =>
   ({
@@ -52,5 +56,27 @@ describe('inputsHashOf', () => {
 
   it("falls back to Nx's whole hash when no hasher left one", () => {
     expect(inputsHashOf(context(), { NX_TASK_HASH: 'whole' })).toBe('whole');
+  });
+});
+
+describe('extendedHash', () => {
+  const context = {
+    hasher: { hashTask: async () => ({ value: 'nx-hash', details: { command: 'c', nodes: {}, implicitDeps: {} } }) },
+    taskGraph: { tasks: {}, dependencies: {}, roots: [] },
+  } as unknown as TaskHasherContext;
+
+  it('is the same twice while the standing holds', async () => {
+    const parts = async () => ({ extra: { a: '1' }, standing: { ok: true as const } });
+    expect((await extendedHash(task(), context, parts)).value).toBe((await extendedHash(task(), context, parts)).value);
+  });
+
+  it('falls, with a key never seen before, when a state file it read was torn and set aside', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'task-hash-')), 'builder.json');
+    writeFileSync(file, '{"na');
+    setAsideTorn(file, 'not JSON', () => undefined);
+    const parts = async () => ({ extra: { a: '1' }, standing: { ok: true as const }, stateFiles: [file] });
+    const first = await extendedHash(task(), context, parts);
+    expect(first.details.nodes['nx-multiarch:standing']).toBe(`rerun: ${file} was torn and set aside`);
+    expect((await extendedHash(task(), context, parts)).value).not.toBe(first.value);
   });
 });

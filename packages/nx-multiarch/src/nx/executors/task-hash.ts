@@ -3,6 +3,7 @@ import type { DaemonObjects } from '../../cli/docker/objects';
 import { PluginError } from '../../core/failure/errors';
 import { viewDaemon } from '../../ops/cache-key/daemon-view';
 import { extendHash, INPUTS_NODE, type TaskHash } from '../../ops/cache-key/key';
+import { lostToTearing } from '../../infra/state/torn-file';
 import { recordedNames } from '../../ops/cache-key/recorded';
 import type { Standing } from '../../ops/cache-key/standing';
 import { workspaceId } from '../../infra/state/workspace-id';
@@ -53,6 +54,8 @@ export interface KeyParts {
   /** Whose workspace id goes in; none when the options did not validate. */
   stateDir?: string;
   standing: Standing;
+  /** The state files the standing was read from: one found torn (and set aside) makes it fall. */
+  stateFiles?: readonly string[];
 }
 
 /** Nx's own hash of the task, extended by what it cannot see (ops/cache-key/key.ts). */
@@ -65,9 +68,12 @@ export async function extendedHash(
   // Nx hashes the overrides too; those that only select are left to the key (`selection`), out of the inputs.
   const overrides = Object.fromEntries(Object.entries(task.overrides ?? {}).filter(([k]) => !selecting.includes(k)));
   const base = (await context.hasher.hashTask({ ...task, overrides }, context.taskGraph, envOf(context))) as TaskHash;
-  const { extra: inputs, stateDir, standing, selection } = await parts();
+  const { extra: inputs, stateDir, standing, selection, stateFiles = [] } = await parts();
   const workspace = stateDir ? workspaceId(stateDir) : 'unknown';
-  return extendHash(base, inputs, workspace, standing, undefined, selection);
+  // A torn record reads as none, like a first run's: without this the first run's cache entry would answer for it.
+  const torn = stateFiles.filter(lostToTearing);
+  const stands = torn.length ? { ok: false as const, why: `${torn.join(', ')} was torn and set aside` } : standing;
+  return extendHash(base, inputs, workspace, stands, undefined, selection);
 }
 
 /** Options that do not validate: a key no cache entry answers, so the task runs and says what is wrong. */

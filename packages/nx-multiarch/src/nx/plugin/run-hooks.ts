@@ -128,8 +128,8 @@ function recordKilledRuns(stateDir: string): void {
     writeFileAtomic(runRecordPath(dir), `${JSON.stringify(record, null, 2)}\n`);
     writeFileAtomic(runHtmlPath(dir), reportHtml(record));
     console.warn(
-      `nx-multiarch: run ${id} (${record.command}) was killed before it finished (pid ${owner.pid} is gone): ` +
-        `recorded what it did in ${runRecordPath(dir)}`,
+      `nx-multiarch: run ${id} (${record.command}) ended before it could record itself (interrupted or killed: ` +
+        `pid ${owner.pid} is gone); recorded what it did in ${runRecordPath(dir)}`,
     );
   }
 }

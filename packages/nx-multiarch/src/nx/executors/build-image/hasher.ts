@@ -4,7 +4,7 @@ import {
   normalizeBuildImageOptions,
   type NormalizedBuildImageOptions,
 } from '../../../core/options/build-image';
-import { ledgerDir, readLedger } from '../../../ops/build/build-record';
+import { ledgerDir, readLedger, recordPath } from '../../../ops/build/build-record';
 import { readLayoutDigest } from '../../../ops/build/produced';
 import { imagesStanding } from '../../../ops/cache-key/standing';
 import { BUILD_IMAGE_EXECUTOR } from '../../plugin/names';
@@ -60,7 +60,11 @@ export default function buildImageHasher(task: Task, context: HasherContext) {
         : own.flags.noCache
           ? { ok: false as const, why: '--noCache builds again from nothing' }
           : imagesStanding(ledgerOf(own), await daemonView(context, own.stateDir), readLayoutDigest);
-      return { extra: { builtFrom }, selection, stateDir: own.stateDir, standing };
+      const ledger = ledgerDir(own.stateDir, own.outputDir);
+      const stateFiles = own.images.flatMap((image) =>
+        own.platforms.map((arch) => recordPath(ledger, image.name, arch)),
+      );
+      return { extra: { builtFrom }, selection, stateDir: own.stateDir, standing, stateFiles };
     },
     ['platform', 'noCache'],
   );

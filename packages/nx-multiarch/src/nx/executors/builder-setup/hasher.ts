@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { type HasherContext, type Task, workspaceRoot } from '@nx/devkit';
 import { buildxInstancePath } from '../../../core/docker-config/client';
 import { normalizeBuilderSetupOptions } from '../../../core/options/builder-setup';
-import { readBuilderState } from '../../../infra/state/builder-state';
+import { builderStatePath, readBuilderState } from '../../../infra/state/builder-state';
 import { builderStanding } from '../../../ops/cache-key/standing';
 import { planFromDocker } from '../../../ops/setup/builder-setup';
 import {
@@ -32,6 +32,7 @@ export default function builderSetupHasher(task: Task, context: HasherContext) {
     const { o, plan, state } = setup;
     const instance = (name: string) => existsSync(buildxInstancePath(name, env, homedir()));
     const standing = builderStanding(state, await daemonView(context, o.stateDir), instance);
-    return { extra: { builder: JSON.stringify(plan) }, stateDir: o.stateDir, standing };
+    const stateFiles = [builderStatePath(o.stateDir)];
+    return { extra: { builder: JSON.stringify(plan) }, stateDir: o.stateDir, standing, stateFiles };
   });
 }

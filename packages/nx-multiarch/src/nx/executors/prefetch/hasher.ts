@@ -1,9 +1,9 @@
 import { type HasherContext, type Task, workspaceRoot } from '@nx/devkit';
 import { normalizePrefetchOptions } from '../../../core/options/prefetch';
 import { nativeArch } from '../../../core/platform';
-import { readBuilderState } from '../../../infra/state/builder-state';
+import { builderStatePath, readBuilderState } from '../../../infra/state/builder-state';
 import { prefetchStanding } from '../../../ops/cache-key/standing';
-import { readPrefetchRecord, recordKey } from '../../../ops/prefetch/prefetch-record';
+import { readPrefetchRecord, recordKey, recordPath as prefetchRecordPath } from '../../../ops/prefetch/prefetch-record';
 import { warmTargetOf } from '../../../ops/prefetch/warm';
 import { PUSH_TARGET } from '../../plugin/names';
 import {
@@ -46,6 +46,7 @@ export default function prefetchHasher(task: Task, context: HasherContext) {
     const into = JSON.stringify(
       target.kind === 'daemon' ? 'daemon' : { ...builder, updatedAt: undefined, nativePlatforms: undefined },
     );
-    return { extra: { fetches: [...keys].sort().join('\n'), into }, stateDir: o.stateDir, standing };
+    const stateFiles = [prefetchRecordPath(o.stateDir), builderStatePath(o.stateDir)];
+    return { extra: { fetches: [...keys].sort().join('\n'), into }, stateDir: o.stateDir, standing, stateFiles };
   });
 }
