@@ -267,14 +267,26 @@ describe('fault matrix: the run itself', () => {
       const root = tempWorkspace(
         {
           ...SERVICE_FILES(nonce, 60),
+          // Dependents, like app: they build beside it once svc (a foundation) is built.
           'images/leaf-a/Dockerfile': slowStep(`${nonce}-a`, 90),
+          'images/leaf-a/multiarch.json': JSON.stringify({ phase: 'dependent' }),
           'images/leaf-b/Dockerfile': slowStep(`${nonce}-b`, 90),
+          'images/leaf-b/multiarch.json': JSON.stringify({ phase: 'dependent' }),
         },
         { imagePrefix: 'e2e-faults-ctrlc/' },
       );
       const before = dockerSnapshot();
       const run = startNx(['run-many', '-t', 'build-image', '--platform=amd64', '--parallel=4'], root);
-      await waitFor("app's RUN step, with its service", () => stepRuns(root, 'app', nonce), 240_000);
+      await waitFor(
+        'the RUN steps of app (with its service) and both leaves',
+        () =>
+          [
+            ['app', nonce],
+            ['leaf-a', `${nonce}-a`],
+            ['leaf-b', `${nonce}-b`],
+          ].every(([project, text]) => stepRuns(root, project, text)),
+        240_000,
+      );
       const load = cpuLoad();
       let interrupted;
       const started = Date.now();
@@ -294,7 +306,7 @@ describe('fault matrix: the run itself', () => {
       // Nx runs its end-of-run hook on Ctrl-C: the run is recorded, the interrupted tasks as stopped.
       const record = lastRunRecord(root);
       const stopped = record?.tasks?.filter((task) => task.status === 'stopped').map((task) => task.id) ?? [];
-      expect(stopped).toEqual(expect.arrayContaining(['app:build-image']));
+      expect(stopped.sort()).toEqual(['app:build-image', 'leaf-a:build-image', 'leaf-b:build-image']);
       return {
         outcome:
           `exit ${interrupted.status} ${seconds.toFixed(1)} s after Ctrl-C under load; service removed before nx exited; ` +

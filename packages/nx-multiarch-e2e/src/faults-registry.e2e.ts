@@ -313,6 +313,7 @@ describe('fault matrix: a registry that misbehaves mid-transfer', () => {
       expect(failureKinds(root)).toEqual(['permanent/no-matching-platform']);
       expect(run.output).toContain(`asked for linux/arm64, the registry gave linux/amd64: ${base} has no arm64 image`);
       expect(run.output).toMatch(/fm-wrongarch +- skipped/);
+      expect(run.output).toContain("use a multi-arch tag, or drop arm64 from fm-wrongarch's platforms");
       expect(imagePlatform('e2e-faults/fm-wrongarch:latest-arm64')).toMatch(/^missing/);
       return {
         outcome:

@@ -19,7 +19,6 @@ import {
   contextTaskId,
   findRun,
   KEEP_RUNS,
-  killedRuns,
   LAST_RUN_FILE,
   pruneRuns,
   readRunGraph,
@@ -34,7 +33,6 @@ import {
   type TaskReport,
   taskId,
   writeRunGraph,
-  writeRunOwner,
   writeTaskReport,
 } from './run-dir';
 
@@ -357,28 +355,5 @@ describe('pruneRuns', () => {
     writeFileSync(join(runsDir(stateDir), LAST_RUN_FILE), 'current\n');
     expect(pruneRuns(stateDir, 'current', NOW)).toEqual([]);
     expect(existsSync(join(runsDir(stateDir), LAST_RUN_FILE))).toBe(true);
-  });
-});
-
-describe('killedRuns', () => {
-  const owner = (pid: number, host = 'ci-1') => ({ pid, host, argv: ['nx', 'run-many'], startTime: 1_795_600_800_000 });
-
-  it('finds the unrecorded runs whose owner on this host is gone, and nothing else', () => {
-    const state = tempDir('killed-');
-    const claim = (id: string) => claimRun(state, id).dir;
-    writeRunOwner(claim('dead'), owner(101));
-    writeRunOwner(claim('alive'), owner(102));
-    writeRunOwner(claim('elsewhere'), owner(103, 'ci-2'));
-    const recorded = claim('recorded');
-    writeRunOwner(recorded, owner(104));
-    writeFileSync(runRecordPath(recorded), '{}');
-    claim('no-owner');
-    writeFileSync(join(claim('torn'), 'owner.json'), '{"pid": 10');
-    const alive = (pid: number) => pid === 102;
-    expect(killedRuns(state, 'ci-1', alive)).toEqual([{ id: 'dead', dir: runDir(state, 'dead'), owner: owner(101) }]);
-  });
-
-  it('is empty without a runs directory', () => {
-    expect(killedRuns(join(tempDir('killed-'), 'none'), 'ci-1', () => false)).toEqual([]);
   });
 });

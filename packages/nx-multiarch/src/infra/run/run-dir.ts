@@ -77,44 +77,6 @@ export function claimRun(stateDir: string, nxRunId: string): { id: string; dir: 
   }
 }
 
-/** Who claimed a run directory: how a later run tells a run still going from one that was killed. */
-export interface RunOwner {
-  pid: number;
-  host: string;
-  argv: string[];
-  startTime: number;
-}
-
-const ownerPath = (dir: string) => join(dir, 'owner.json');
-
-export function writeRunOwner(dir: string, owner: RunOwner): void {
-  writeFileAtomic(ownerPath(dir), `${JSON.stringify(owner)}\n`);
-}
-
-/**
- * The run directories of runs killed before they were recorded (SIGKILL, an OOM kill, a lost terminal): no record,
- * and the process that claimed it, on this host, is gone. A torn owner file counts as no owner (left for pruneRuns).
- */
-export function killedRuns(
-  stateDir: string,
-  host: string,
-  isAlive: (pid: number) => boolean,
-): Array<{ id: string; dir: string; owner: RunOwner }> {
-  const dir = runsDir(stateDir);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && !existsSync(runRecordPath(join(dir, entry.name))))
-    .flatMap((entry) => {
-      try {
-        const owner = JSON.parse(readFileSync(ownerPath(join(dir, entry.name)), 'utf8')) as RunOwner;
-        if (owner.host !== host || !Number.isInteger(owner.pid) || isAlive(owner.pid)) return [];
-        return [{ id: entry.name, dir: join(dir, entry.name), owner }];
-      } catch {
-        return [];
-      }
-    });
-}
-
 /** The run id preTasksExecution claimed, when this process is the one it told (the CLI without a daemon). */
 export const claimedRunId = (nxRunId: string, env: NodeJS.ProcessEnv = process.env): string => {
   const claimed = env[RUN_ID_ENV];

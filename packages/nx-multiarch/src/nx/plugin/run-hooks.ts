@@ -18,7 +18,6 @@ import { assembleRun } from '../../ops/report/assemble';
 import {
   claimedRunId,
   claimRun,
-  killedRuns,
   LAST_RUN_FILE,
   pruneRuns,
   RUN_DIR_ENV,
@@ -29,8 +28,8 @@ import {
   runHtmlPath,
   runRecordPath,
   runsDir,
-  writeRunOwner,
 } from '../../infra/run/run-dir';
+import { killedRuns, writeRunOwner } from '../../infra/run/run-owner';
 import { runTasks, workspaceProjectOf } from './tasks';
 import { DEFAULT_STATE_DIR } from '../../core/options/state-dir';
 import { writeFileAtomic } from '../../infra/state/atomic-file';

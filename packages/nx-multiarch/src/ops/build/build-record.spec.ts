@@ -244,16 +244,20 @@ describe('readRecord', () => {
     }
   });
 
-  it('is undefined for JSON without a ref', () => {
-    expect(readRecord(write('no-ref.json', JSON.stringify({ ...record(), ref: undefined })))).toBeUndefined();
-  });
-
-  it('is undefined for JSON without a platform', () => {
-    expect(readRecord(write('no-platform.json', JSON.stringify({ ...record(), platform: 42 })))).toBeUndefined();
-  });
-
-  it('is undefined for JSON that is not an object', () => {
-    expect(readRecord(write('null.json', 'null'))).toBeUndefined();
+  test.each([
+    ['without a ref', () => JSON.stringify({ ...record(), ref: undefined })],
+    ['without a platform', () => JSON.stringify({ ...record(), platform: 42 })],
+    ['that is not an object', () => 'null'],
+  ])('is undefined for JSON %s, set aside as no build record', (name, text) => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect(readRecord(write(`${name.replace(/ /g, '-')}.json`, text()))).toBeUndefined();
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringContaining('could not be read (not a build record: no ref or platform)'),
+      );
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('returns a valid record as written', () => {
@@ -282,11 +286,14 @@ describe('the ledger', () => {
     writeFileSync(join(dir, 'api-arm64.metadata.json'), '{}');
     writeFileSync(join(dir, 'api-init-amd64.json'), '{"ref": ');
     const platforms = (records: BuildRecord[]) => records.map((r) => `${r.image} ${r.platform}`);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     expect(platforms(readLedger(dir, ['api', 'api-init'], ['amd64', 'arm64']))).toEqual([
       'api linux/amd64',
       'api linux/arm64',
       'api-init linux/arm64',
     ]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('api-init-amd64.json could not be read'));
+    warn.mockRestore();
     expect(platforms(readLedger(dir, ['api'], ['arm64']))).toEqual(['api linux/arm64']);
     expect(readLedger(join(dir, 'none'), ['api'], ['arm64'])).toEqual([]);
   });

@@ -74,14 +74,17 @@ export function ledgerImageIds(stateDir: string): string[] {
 
 export function readRecord(file: string): BuildRecord | undefined {
   if (!existsSync(file)) return undefined;
+  let record: Partial<BuildRecord> | null;
   try {
-    const record = JSON.parse(readFileSync(file, 'utf8')) as Partial<BuildRecord>;
-    return typeof record.ref === 'string' && typeof record.platform === 'string' ? (record as BuildRecord) : undefined;
+    record = JSON.parse(readFileSync(file, 'utf8')) as Partial<BuildRecord> | null;
   } catch (error) {
     // A torn or hand-edited file: build again.
     setAsideTorn(file, `not JSON: ${(error as Error).message}`);
     return undefined;
   }
+  if (typeof record?.ref === 'string' && typeof record.platform === 'string') return record as BuildRecord;
+  setAsideTorn(file, 'not a build record: no ref or platform');
+  return undefined;
 }
 
 export interface Wanted {

@@ -28,10 +28,17 @@ export function taskProblems(
     const final = input.failures.filter(
       (f) => f.project === task.project && f.operation === operation && f.retryInMs === undefined,
     );
-    const remedy = (kind: OutcomeFailure['kind'], host?: string, platform?: string, proxy?: string) =>
+    // A prefetch failure is about the components that needed the image: the remedy names the one, if one.
+    const remedy = (
+      kind: OutcomeFailure['kind'],
+      host?: string,
+      platform?: string,
+      proxy?: string,
+      neededBy?: string[],
+    ) =>
       remedyFor(kind, {
         ...commands,
-        project: task.project,
+        project: neededBy?.length === 1 ? neededBy[0] : task.project,
         ...(host && { host }),
         ...(platform && { platform }),
         ...(proxy && { proxy }),
@@ -52,7 +59,7 @@ export function taskProblems(
         ...(f.platform && { platform: f.platform }),
         ...(f.neededBy && { neededBy: f.neededBy }),
         failure: { class: f.class, kind: f.kind, evidence: f.evidence, ...(f.proxy && { proxy: f.proxy }) },
-        remedy: remedy(f.kind, hostIn(f.evidence), f.platform, f.proxy),
+        remedy: remedy(f.kind, hostIn(f.evidence), f.platform, f.proxy, f.neededBy),
       });
     }
   }
