@@ -325,7 +325,7 @@ describe('fault matrix: a registry that misbehaves mid-transfer', () => {
 
   fault(
     'a registry that stalls a request, then serves',
-    'the build is killed at stallTimeout (5 s), transient stalled, retried and built on attempt 2, within the overall timeout',
+    'the build is killed at stallTimeout (10 s), transient stalled, retried and built on attempt 2, within the overall timeout',
     async () => {
       let held = false;
       const slow = await interceptingRegistry(LAB_REGISTRY, (req) => {
@@ -342,7 +342,7 @@ describe('fault matrix: a registry that misbehaves mid-transfer', () => {
         {
           imagePrefix: 'e2e-faults/',
           prefetch: false,
-          build: { attempts: 3, retryDelay: 0.2, stallTimeout: 5, timeout: 120 },
+          build: { attempts: 3, retryDelay: 0.2, stallTimeout: 10, timeout: 120 },
         },
       );
       const before = dockerSnapshot();
