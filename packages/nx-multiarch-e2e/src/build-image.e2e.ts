@@ -19,12 +19,11 @@ jest.setTimeout(600_000);
 const REGISTRY = process.env.LAB_REGISTRY ?? '127.0.0.1:5000';
 
 /** Result lines of build-image (`✔ api linux/arm64 reused ...`), as [what, platform, status]. */
+/** Each build's result line as [what, platform, status], sorted: a task's platforms build side by side. */
 function results(output: string): Array<[string, string, string]> {
-  return [...output.matchAll(/nx-multiarch: (✔|✖) (\S+) (linux\/\w+) (\w+)/g)].map(([, , what, platform, status]) => [
-    what,
-    platform,
-    status,
-  ]);
+  return [...output.matchAll(/nx-multiarch: (✔|✖) (\S+) (linux\/\w+) (\w+)/g)]
+    .map(([, , what, platform, status]): [string, string, string] => [what, platform, status])
+    .sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
 }
 
 function failures(root: string): Array<Record<string, unknown>> {
