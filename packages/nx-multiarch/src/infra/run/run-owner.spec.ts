@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { claimRun, runDir, runRecordPath } from './run-dir';
-import { killedRuns, writeRunOwner } from './run-owner';
+import { killedRuns, runOwnerPid, writeRunOwner } from './run-owner';
 
 const made: string[] = [];
 const tempDir = (prefix: string) => {
@@ -12,6 +12,25 @@ const tempDir = (prefix: string) => {
 };
 afterAll(() => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('runOwnerPid', () => {
+  test.each([
+    ['the CLI itself (plugins not isolated)', ['/usr/bin/node', '/w/node_modules/nx/bin/nx.js', 'run-many'], 200],
+    [
+      'an isolated plugin worker: its parent, the CLI',
+      ['/usr/bin/node', '/w/node_modules/nx/dist/src/project-graph/plugins/isolation/plugin-worker.js', '/tmp/s', 'p'],
+      100,
+    ],
+    [
+      'a TypeScript plugin worker',
+      ['/usr/bin/node', '--require', 'ts-node/register', '/w/isolation/plugin-worker.ts'],
+      100,
+    ],
+    ['no script', ['/usr/bin/node'], 200],
+  ])('%s', (_name, argv, expected) => {
+    expect(runOwnerPid(argv, 200, 100)).toBe(expected);
+  });
 });
 
 describe('killedRuns', () => {

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../state/atomic-file';
 import { runRecordPath, runsDir } from './run-dir';
 
@@ -9,6 +9,14 @@ export interface RunOwner {
   host: string;
   argv: string[];
   startTime: number;
+}
+
+/**
+ * The pid whose end means the run ended: the Nx CLI's. Hooks run in an isolated plugin worker by default, which Nx
+ * spawns detached (its own process group) and which outlives a killed CLI for as long as it takes to notice.
+ */
+export function runOwnerPid(argv: readonly string[], pid: number, ppid: number): number {
+  return argv.slice(1).some((arg) => /^plugin-worker\.[jt]s$/.test(basename(arg))) ? ppid : pid;
 }
 
 const ownerPath = (dir: string) => join(dir, 'owner.json');

@@ -29,7 +29,7 @@ import {
   runRecordPath,
   runsDir,
 } from '../../infra/run/run-dir';
-import { killedRuns, writeRunOwner } from '../../infra/run/run-owner';
+import { killedRuns, runOwnerPid, writeRunOwner } from '../../infra/run/run-owner';
 import { runTasks, workspaceProjectOf } from './tasks';
 import { DEFAULT_STATE_DIR } from '../../core/options/state-dir';
 import { writeFileAtomic } from '../../infra/state/atomic-file';
@@ -43,7 +43,12 @@ export const preTasksExecution: PreTasksExecution<PluginOptions> = (options, con
   const stateDir = stateDirOf(options, context.workspaceRoot);
   recordKilledRuns(stateDir);
   const run = claimRun(stateDir, context.id);
-  writeRunOwner(run.dir, { pid: process.pid, host: hostname(), argv: context.argv, startTime: Date.now() });
+  writeRunOwner(run.dir, {
+    pid: runOwnerPid(process.argv, process.pid, process.ppid),
+    host: hostname(),
+    argv: context.argv,
+    startTime: Date.now(),
+  });
   // Nx records what the hook sets in process.env and sets it in the CLI process too, whose env every task inherits.
   process.env[RUN_ID_ENV] = run.id;
   process.env[RUN_DIR_ENV] = run.dir;
