@@ -155,6 +155,7 @@ describe('parseBuilderInspect', () => {
           buildkitdFlags: [],
           buildkitVersion: 'v0.8+unknown',
           platforms: ['linux/amd64', 'linux/arm64', 'linux/386'],
+          declaredPlatforms: [],
         },
       ],
     });
@@ -180,7 +181,11 @@ describe('parseBuilderInspect', () => {
 
 describe('builderDifferences', () => {
   const inspected = parseBuilderInspect(fixture('inspect-0.13-docker-container.txt'));
-  const spec: BuilderSpec = { ...container, name: 'capture-test', nodes: [{ name: 'capture-test0', platforms: [] }] };
+  const spec: BuilderSpec = {
+    ...container,
+    name: 'capture-test',
+    nodes: [{ name: 'capture-test0', platforms: ['linux/amd64', 'linux/arm64'] }],
+  };
 
   it('is empty when the fingerprint, driver and nodes match', () => {
     expect(builderDifferences(inspected, spec)).toEqual([]);
@@ -205,5 +210,35 @@ describe('builderDifferences', () => {
     expect(builderDifferences(parseBuilderInspect(fixture('inspect-0.29-remote.txt')), spec)[0]).toBe(
       'driver is remote, want docker-container',
     );
+  });
+});
+
+describe('two remote nodes (buildx 0.13, captured from two host buildkitd)', () => {
+  const inspected = parseBuilderInspect(fixture('inspect-0.13-remote-two-nodes.txt'));
+  const spec: BuilderSpec = {
+    name: 'sx',
+    driver: 'remote',
+    nodes: [
+      { name: 'sx0', endpoint: 'tcp://127.0.0.1:1231', platforms: ['linux/amd64'] },
+      { name: 'armnode', endpoint: 'tcp://127.0.0.1:1232', platforms: ['linux/arm64'] },
+    ],
+    driverOpts: [],
+    buildkitdFlags: [],
+    bootstrap: true,
+  };
+
+  it('reads the declared platform of each node apart from what its worker offers', () => {
+    expect(inspected.nodes.map((n) => [n.name, n.declaredPlatforms, n.platforms[1]])).toEqual([
+      ['sx0', ['linux/amd64'], 'linux/amd64/v2'],
+      ['armnode', ['linux/arm64'], 'linux/amd64'],
+    ]);
+  });
+
+  it('is current as declared, and out of date when a node is declared for another platform', () => {
+    expect(builderDifferences(inspected, spec)).toEqual([]);
+    const swapped = { ...spec, nodes: [spec.nodes[0], { ...spec.nodes[1], platforms: ['linux/amd64'] }] };
+    expect(builderDifferences(inspected, swapped)).toEqual([
+      'node armnode is declared for linux/arm64, want linux/amd64',
+    ]);
   });
 });

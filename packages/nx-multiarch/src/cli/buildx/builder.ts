@@ -58,6 +58,8 @@ export interface InspectedNode {
   driverOptions: Record<string, string>;
   buildkitdFlags: string[];
   platforms: string[];
+  /** Those fixed by `--platform` at create time (buildx marks them `*`). */
+  declaredPlatforms: string[];
   buildkitVersion?: string;
   /** buildkitd.toml as buildx stored it (shown by buildx >= 0.14 or so). */
   config?: string;
@@ -100,19 +102,29 @@ export function parseBuilderInspect(text: string): InspectedBuilder {
     if (key === 'Name' && builder.name === '') builder.name = value;
     else if (key === 'Driver' && !node) builder.driver = value;
     else if (key === 'Name') {
-      node = { name: value, endpoint: '', status: '', driverOptions: {}, buildkitdFlags: [], platforms: [] };
+      node = {
+        name: value,
+        endpoint: '',
+        status: '',
+        driverOptions: {},
+        buildkitdFlags: [],
+        platforms: [],
+        declaredPlatforms: [],
+      };
       builder.nodes.push(node);
     } else if (node && key === 'Endpoint') node.endpoint = value;
     else if (node && key === 'Status') node.status = value;
     else if (node && key === 'Driver Options') node.driverOptions = parseDriverOptions(value);
     else if (node && key === 'BuildKit daemon flags') node.buildkitdFlags = value.split(/\s+/).filter(Boolean);
     else if (node && (key === 'BuildKit version' || key === 'BuildKit')) node.buildkitVersion = value;
-    else if (node && key === 'Platforms')
-      node.platforms = value
+    else if (node && key === 'Platforms') {
+      const listed = value
         .split(',')
-        .map((p) => p.trim().replace(/\*$/, ''))
+        .map((p) => p.trim())
         .filter(Boolean);
-    else if (node && key.startsWith('File#buildkitd.toml')) inConfig = true;
+      node.platforms = listed.map((p) => p.replace(/\*$/, ''));
+      node.declaredPlatforms = listed.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
+    } else if (node && key.startsWith('File#buildkitd.toml')) inConfig = true;
   }
   if (!builder.name || !builder.driver) {
     throw new PluginError(`unexpected docker buildx inspect output: ${redactText(text.trim().slice(0, 300))}`);
@@ -137,6 +149,13 @@ export function builderDifferences(actual: InspectedBuilder, spec: BuilderSpec):
     const wanted = spec.nodes.find((n) => n.name === node.name);
     if (wanted?.endpoint && wanted.endpoint !== node.endpoint) {
       differences.push(`node ${node.name} endpoint is ${node.endpoint}, want ${wanted.endpoint}`);
+    }
+    // A node that is down shows no platforms: not a reason to recreate the builder.
+    const declared = [...node.declaredPlatforms].sort().join(',');
+    if (wanted && node.platforms.length && declared !== [...wanted.platforms].sort().join(',')) {
+      differences.push(
+        `node ${node.name} is declared for ${declared || 'no platform'}, want ${wanted.platforms.join(',') || 'none'}`,
+      );
     }
     if (spec.driver === 'remote') continue;
     if (node.driverOptions[FINGERPRINT_OPT] !== want[FINGERPRINT_OPT]) {

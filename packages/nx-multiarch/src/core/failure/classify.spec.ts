@@ -148,6 +148,21 @@ describe('classifyFailure on captured and logged error texts', () => {
           'ERROR: Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host',
       },
     ],
+    // A remote node (host buildkitd) killed in the middle of a RUN step, and the same node down before a build.
+    [
+      'buildx-0.13-remote-node-killed-mid-build.txt',
+      build,
+      {
+        class: 'transient',
+        kind: 'builder-node',
+        evidence: 'ERROR: failed to solve: Unavailable: error reading from server: EOF',
+      },
+    ],
+    [
+      'buildx-0.13-remote-node-down.txt',
+      build,
+      { class: 'transient', kind: 'builder-node', evidence: '#1 [internal] waiting for connection' },
+    ],
   ])('%s', (name, context, { evidence, ...expected }) => {
     const text = fixture(name);
     expect(classifyFailure(text, context)).toEqual({ evidence: evidence ?? text.trim(), ...expected });

@@ -3,7 +3,7 @@ import { hostIn } from './host';
 import { classOf, FAILURE_KINDS, type FailureClass, type FailureKind, type FailureOperation } from './kinds';
 import { isEcho, outputLines, stripAnsi } from './output-lines';
 import { retryAfterSeconds } from './retry-after';
-import { DISK_FULL, QEMU, RULES, RUN_STEP, STEP_NETWORK, type Rule } from './rules';
+import { BUILDER_NODE, DISK_FULL, QEMU, RULES, RUN_STEP, STEP_NETWORK, type Rule } from './rules';
 
 // The entry point its importers use; a new failure class goes in kinds.ts (what it means) and rules.ts (its text).
 export type { FailureClass, FailureKind } from './kinds';
@@ -40,6 +40,11 @@ export function classifyFailure(output: string, context: FailureContext): Classi
     return withHost({ class: classOf(kind, context.operation), kind, evidence: lastClipped(lines) });
   }
   const meaningful = lines.filter((line) => !isEcho(line));
+  if (!meaningful.some((line) => RUN_STEP.pattern.test(line))) {
+    // buildx's own step header counts here: `#1 [internal] waiting for connection` is not a Dockerfile echo.
+    const gone = lines.find((line) => BUILDER_NODE.pattern.test(line));
+    if (gone) return decided(BUILDER_NODE, gone, output, context);
+  }
   // BuildKit prints progress first and the error chain last, innermost cause at the end of the line.
   for (let i = meaningful.length - 1; i >= 0; i--) {
     const line = meaningful[i];

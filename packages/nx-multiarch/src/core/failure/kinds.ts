@@ -37,6 +37,8 @@ const KINDS = {
   'rate-limit': { class: 'transient', readsRetryAfter: true },
   oauth: transient,
   network: transient,
+  // A builder node went away mid-build or never answered (remote buildkitd restarted, BuildKit container killed).
+  'builder-node': transient,
   'poisoned-cache': { class: 'transient', noCacheOnRetry: true },
   // permanent
   'not-found': permanent,

@@ -29,6 +29,7 @@ const EVERY_KIND = Object.keys({
   qemu: true,
   'disk-full': true,
   'proxy-auth': true,
+  'builder-node': true,
   builder: true,
   daemon: true,
   service: true,
@@ -65,8 +66,8 @@ describe('remedyCommands', () => {
 });
 
 describe('remedyFor: every kind', () => {
-  it('covers the 31 kinds of classify.ts', () => {
-    expect(EVERY_KIND).toHaveLength(31);
+  it('covers the 32 kinds of classify.ts', () => {
+    expect(EVERY_KIND).toHaveLength(32);
   });
 
   // What each remedy points the user at, after "Check: ": a command to run or a file to look at.

@@ -15,6 +15,8 @@ export interface RemedyContext {
   logFile?: string;
   /** The proxy the builder (or daemon) sends registry requests through, credentials out. */
   proxy?: string;
+  /** The builder node on another machine the platform went to: `armnode (tcp://arm:1234)`. */
+  node?: string;
 }
 
 interface Remedy {
@@ -136,6 +138,10 @@ const REMEDIES: Record<FailureKind, Rule> = {
   'proxy-auth': (c) => ({
     cause: `the proxy ${c.proxy ?? '(HTTPS_PROXY / daemon.json proxies)'} asked for credentials (407) it did not get or did not accept`,
     check: `put user:password in the proxy URL (daemon.json "proxies" for the builder, HTTPS_PROXY for the client), then ${c.builderSetup}; percent-encode special characters`,
+  }),
+  'builder-node': (c) => ({
+    cause: `the BuildKit node ${c.node ?? 'of the builder'}${c.platform ? `, which builds ${c.platform},` : ''} stopped answering (restarted, out of memory, or its machine is unreachable); it was retried`,
+    check: `is buildkitd running there? ${c.builderSetup} asks every node and shows which answer; to build without it, drop it from the builder's nodes (its platform then goes to the first node, under QEMU)`,
   }),
   builder: (c) => ({
     cause: 'the buildx builder is missing or could not start',

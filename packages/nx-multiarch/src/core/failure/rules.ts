@@ -17,6 +17,13 @@ export const QEMU = rule('qemu', /exec format error/i);
 // The disk filled up: in a RUN step's output or in the daemon's own error.
 export const DISK_FULL = rule('disk-full', /no space left on device|\bENOSPC\b|disk quota exceeded/i);
 
+// The builder's node went away: BuildKit's gRPC stream ended, or buildx waited for a node that never answered. Its own
+// lines say so only once, before a generic "context deadline exceeded" or "EOF" line: checked over the whole output.
+export const BUILDER_NODE = rule(
+  'builder-node',
+  /\[internal\] waiting for connection|error reading from server: EOF|Unavailable: connection error|failed to dial gRPC/i,
+);
+
 /** Network and server trouble, in the order a line is tested (the most specific cause first). */
 const NETWORK: readonly Rule[] = [
   rule(

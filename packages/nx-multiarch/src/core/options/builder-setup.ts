@@ -56,6 +56,7 @@ export const builderSetupOptionsSchema = z
       .array(z.object({ name: z.string(), endpoint: z.string(), platforms: z.array(z.string()).min(1) }).strict())
       .default([]),
     image: z.string().optional(),
+    probeImage: z.string().default('busybox:1.36'),
     daemonConfig: z.string().optional(),
     registries: z.record(z.string(), registrySchema).default({}),
     certsDir: z.string().default('/etc/docker/certs.d'),
@@ -72,6 +73,8 @@ export interface NormalizedBuilderSetupOptions {
   request: BuilderRequest;
   daemonSearch: DaemonConfigSearch;
   certsDir: string;
+  /** The image whose shell asks a node on another machine what it runs natively (`uname -m`). */
+  probeImage: string;
   dryRun: boolean;
   timeoutMs: number;
   stateDir: string;
@@ -125,6 +128,7 @@ export function normalizeBuilderSetupOptions(
     },
     daemonSearch: daemonConfigSearch(o.daemonConfig && resolve(o.daemonConfig), env),
     certsDir: o.certsDir,
+    probeImage: o.probeImage,
     dryRun: o.dryRun,
     timeoutMs: o.timeout * 1000,
     stateDir,

@@ -35,6 +35,8 @@ export interface FailureRecord {
   logFile?: string;
   /** The proxy the builder sent registry requests through, credentials out. */
   proxy?: string;
+  /** The builder node on another machine the platform was sent to. */
+  node?: string;
   argv?: readonly string[];
   outputTail?: string;
   message: string;

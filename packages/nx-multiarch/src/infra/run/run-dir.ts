@@ -21,6 +21,8 @@ export interface OutcomeFailure {
   logFile?: string;
   /** The proxy the builder sent registry requests through (credentials out), for the remedy. */
   proxy?: string;
+  /** The builder node on another machine the platform was sent to (`armnode (tcp://arm:1234)`). */
+  node?: string;
   /** The registry pushed to, when the failure's text names no host (`unauthorized: authentication required`). */
   host?: string;
 }

@@ -16,6 +16,18 @@ export const builderStateSchema = z.object({
   buildxVersion: z.string(),
   /** Platforms the builder runs without QEMU (its nodes' machines); older states lack it. */
   nativePlatforms: z.array(z.enum(ARCHES)).min(1).optional(),
+  /** Nodes on other machines: which one builds each declared platform, and what it said it runs natively. */
+  platformNodes: z
+    .array(
+      z.object({
+        arch: z.enum(ARCHES),
+        node: z.string(),
+        endpoint: z.string().optional(),
+        machine: z.string(),
+        native: z.enum(ARCHES).optional(),
+      }),
+    )
+    .optional(),
   /** docker-container: the BuildKit container setup left; another one there means the builder was recreated. */
   containerId: z.string().optional(),
   updatedAt: z.string(),

@@ -9,6 +9,8 @@ export interface FailedBuild {
   ref: string;
   platform: string;
   proxy?: string;
+  /** The builder node this platform is sent to, when it is on another machine: `armnode (tcp://arm:1234)`. */
+  node?: string;
 }
 
 /** The failure log's line for a failed build attempt. */
@@ -21,6 +23,7 @@ export function buildFailureRecord(report: BuildAttemptReport, base: FailedBuild
     platform: base.platform,
     ...attemptFields(report),
     ...(base.proxy && { proxy: base.proxy }),
+    ...(base.node && { node: base.node }),
     argv: report.argv,
     logFile: report.logFile,
     message: report.error instanceof Error ? report.error.message : String(report.error),

@@ -8,6 +8,7 @@ import { dockerProxies, builderProxy as proxyOfBuilder } from '../../core/docker
 import type { ResolvedProxies } from '../../core/network/proxy';
 import { readBuilderState, type BuilderState } from '../../infra/state/builder-state';
 import { envBuildArgs, type EnvBuildArgs } from '../../core/image/build-args';
+import type { Arch } from '../../core/platform';
 
 /** What every build of a task shares: the builder builder-setup prepared, proxies per path, args from .env. */
 export interface BuildEnvironment {
@@ -45,6 +46,12 @@ function readDeclarations(dockerfile: string | undefined): { declaredArgs: strin
       'create it, or render its Dockerfile.tpl (nx run <project>:render)',
     );
   }
+}
+
+/** The node on another machine that builds `arch`, for a failure's remedy: `armnode (tcp://arm:1234)`. */
+export function nodeField(builder: BuilderState | undefined, arch: Arch): { node?: string } {
+  const node = builder?.platformNodes?.find((n) => n.arch === arch && n.endpoint);
+  return node ? { node: `${node.node} (${node.endpoint})` } : {};
 }
 
 export function readBuildEnvironment(

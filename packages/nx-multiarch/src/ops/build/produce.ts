@@ -4,6 +4,7 @@ import { outputs } from '../../cli/buildx/build';
 import { fullyCached, stepCounts } from '../../cli/buildx/progress';
 import { pullImageArgs } from '../../cli/docker/image';
 import { ciKind } from '../../core/ci/environment';
+import { nodeField } from './environment';
 import { blockEnd, blockStart } from '../../core/ci/log-commands';
 import { VerificationError } from '../../core/failure/errors';
 import { archTag } from '../../core/image/tag';
@@ -178,6 +179,7 @@ async function buildImage(
     pushed: plan.push,
     ...(ctx.taskHash && { taskHash: ctx.taskHash }),
     ...(ctx.environment.builderProxy && { proxy: ctx.environment.builderProxy }),
+    ...nodeField(ctx.environment.builder, arch),
   };
 
   const logFile = (attempt: number) =>

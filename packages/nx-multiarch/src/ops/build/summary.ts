@@ -13,6 +13,8 @@ export interface BuildFailure {
   logFile?: string;
   /** The proxy the builder sent registry requests through, credentials out. */
   proxy?: string;
+  /** The builder node on another machine this platform was sent to. */
+  node?: string;
   /** The registry a push went to. */
   registry?: string;
   message: string;
@@ -99,6 +101,7 @@ export function runOutcome(outcome: BuildRecord | BuildFailure, nativePlatforms:
         ...(outcome.step && { step: outcome.step }),
         ...(outcome.logFile && { logFile: outcome.logFile }),
         ...(outcome.proxy && { proxy: outcome.proxy }),
+        ...(outcome.node && { node: outcome.node }),
         ...(outcome.registry && { host: outcome.registry }),
       },
     };

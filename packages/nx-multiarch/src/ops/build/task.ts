@@ -1,3 +1,4 @@
+import { nodeField } from './environment';
 import { dirname, relative } from 'node:path';
 import { BuildFailedError, PluginError } from '../../core/failure/errors';
 import { failureOfError } from '../../core/failure/of-error';
@@ -46,6 +47,7 @@ function failureOf(ctx: ProduceContext, image: Image, arch: Arch, error: PluginE
     ...(last?.step && { step: last.step }),
     ...(last?.logFile && { logFile: last.logFile }),
     ...(ctx.environment.builderProxy && { proxy: ctx.environment.builderProxy }),
+    ...nodeField(ctx.environment.builder, arch),
     ...(ctx.options.push && ctx.options.naming.registry && { registry: ctx.options.naming.registry }),
     message: ctx.mask(error.message),
     durationMs: Date.now() - started,

@@ -86,6 +86,7 @@ function withRemedy(cell: Cell, commands: ReturnType<typeof remedyCommands>): Ce
     ...(host && { host }),
     ...(cell.failure.logFile && { logFile: cell.failure.logFile }),
     ...(cell.failure.proxy && { proxy: cell.failure.proxy }),
+    ...(cell.failure.node && { node: cell.failure.node }),
   });
   return { ...cell, remedy };
 }

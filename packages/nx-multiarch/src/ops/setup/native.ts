@@ -1,4 +1,4 @@
-import { type Arch, parsePlatforms } from '../../core/platform';
+import { type Arch, ociPlatform, parsePlatforms } from '../../core/platform';
 import type { BuilderRequest } from '../../core/options/builder-setup';
 
 /**
@@ -17,4 +17,61 @@ export function nativeArches(
   const unique = [...new Set(arches)];
   // A remote first node of unknown platforms, and no other: assume it is like the Docker host.
   return unique.length > 0 ? unique : [dockerHost];
+}
+
+type NodesRequest = Pick<BuilderRequest, 'name' | 'driver' | 'endpoint' | 'platforms' | 'nodes'>;
+
+/** A node and the platforms buildx sends it: those declared for it, unless an earlier node declared them first. */
+export interface RoutedNode {
+  name: string;
+  endpoint?: string;
+  arches: Arch[];
+}
+
+/** Which node builds which declared platform; the first node (named `<builder>0`) takes what no node declares. */
+export function routedNodes(request: NodesRequest): RoutedNode[] {
+  const taken = new Set<Arch>();
+  const nodes = [
+    { name: `${request.name}0`, endpoint: request.endpoint, platforms: request.platforms },
+    ...request.nodes,
+  ];
+  return nodes.map((node) => {
+    const arches = (node.platforms.length ? parsePlatforms(node.platforms, 'builder') : []).filter(
+      (a) => !taken.has(a),
+    );
+    arches.forEach((arch) => taken.add(arch));
+    return { name: node.name, ...(node.endpoint && { endpoint: node.endpoint }), arches };
+  });
+}
+
+/** Nodes on other machines are asked what they run (a probe build); a builder all on the Docker host is not. */
+export function needsProbe(request: NodesRequest): boolean {
+  return request.driver !== 'docker' && routedNodes(request).some((n) => n.endpoint && n.arches.length > 0);
+}
+
+/** What a probe found for one platform: the node it went to and what that node runs natively. */
+export interface MeasuredPlatform {
+  arch: Arch;
+  node: string;
+  endpoint?: string;
+  machine: string;
+  native?: Arch;
+}
+
+/** The platforms built without QEMU: those whose node said it runs them natively. */
+export function measuredNativeArches(measured: readonly MeasuredPlatform[], dockerHost: Arch): Arch[] {
+  const native = measured.filter((m) => m.native === m.arch).map((m) => m.arch);
+  return native.length ? [...new Set(native)] : [dockerHost];
+}
+
+/** One warning per platform sent to a node that would emulate it: declared native, measured otherwise. */
+export function emulationWarnings(measured: readonly MeasuredPlatform[]): string[] {
+  return measured
+    .filter((m) => m.native !== m.arch)
+    .map(
+      (m) =>
+        `node ${m.node}${m.endpoint ? ` (${m.endpoint})` : ''} is declared for ${ociPlatform(m.arch)} but its ` +
+        `machine is ${m.machine}: ${ociPlatform(m.arch)} builds there run under QEMU, several times slower than ` +
+        `natively. Point the node at an ${m.arch} machine, or declare it for the platform it runs natively`,
+    );
 }

@@ -27,7 +27,7 @@ function plan(fingerprintFrom: string[]): Extract<BuilderPlan, { kind: 'create' 
     {
       name: 'capture-test',
       driver: 'docker-container',
-      platforms: [],
+      platforms: ['linux/amd64', 'linux/arm64'],
       nodes: [],
       registries: {},
       bootstrap: false,

@@ -71,20 +71,32 @@ describe('planBuilder', () => {
     });
   });
 
-  it('a remote builder: no driver options, no host network, a note about its own config', () => {
+  it('a remote builder: no driver options, no host network, a note naming each node and the file to copy there', () => {
     const plan = planBuilder(
-      { ...request, driver: 'remote', endpoint: 'tcp://buildkitd:1234' },
+      {
+        ...request,
+        driver: 'remote',
+        endpoint: 'tcp://buildkitd:1234',
+        nodes: [{ name: 'armnode', endpoint: 'tcp://arm:1234', platforms: ['linux/arm64'] }],
+      },
       { daemon: EMPTY_DAEMON_CONFIG, proxies: {}, certificates: noCerts },
     );
     expect(plan).toMatchObject({
       kind: 'create',
       hostNetwork: false,
-      notes: ['a remote BuildKit reads its own buildkitd.toml: apply the generated one on that machine'],
+      notes: [],
+      remoteNote:
+        `remote BuildKit nodes read their own buildkitd.toml, which nx-multiarch cannot change: copy ` +
+        `${request.configFile} (generated from no daemon.json) to each of nx-multiarch0 (tcp://buildkitd:1234), ` +
+        `armnode (tcp://arm:1234) and restart buildkitd there with --config <that file>`,
       spec: {
         driver: 'remote',
         driverOpts: [],
         buildkitdFlags: [],
-        nodes: [{ name: 'nx-multiarch0', endpoint: 'tcp://buildkitd:1234', platforms: [] }],
+        nodes: [
+          { name: 'nx-multiarch0', endpoint: 'tcp://buildkitd:1234', platforms: [] },
+          { name: 'armnode', endpoint: 'tcp://arm:1234', platforms: ['linux/arm64'] },
+        ],
       },
     });
   });

@@ -17,6 +17,8 @@ export type BuilderPlan =
       toml: string;
       fingerprint: string;
       hostNetwork: boolean;
+      /** remote: what the user must do on the nodes themselves, said when the file to copy there changes. */
+      remoteNote?: string;
       notes: string[];
       warnings: string[];
     };
@@ -68,10 +70,12 @@ export function planBuilder(
     { name: `${request.name}0`, endpoint: request.endpoint, platforms: request.platforms },
     ...request.nodes,
   ];
-  const notes =
+  const remoteNote =
     request.driver === 'remote'
-      ? ['a remote BuildKit reads its own buildkitd.toml: apply the generated one on that machine']
-      : [];
+      ? `remote BuildKit nodes read their own buildkitd.toml, which nx-multiarch cannot change: copy ` +
+        `${request.configFile} (generated from ${docker.daemon.file ?? 'no daemon.json'}) to each of ` +
+        `${nodes.map((n) => `${n.name} (${n.endpoint})`).join(', ')} and restart buildkitd there with --config <that file>`
+      : undefined;
   const spec: BuilderSpec = {
     name: request.name,
     driver: request.driver,
@@ -84,5 +88,14 @@ export function planBuilder(
   // The builder carries this hash in its driver options, so `inspect` tells whether it is still current.
   const fingerprint = createHash('sha256').update(JSON.stringify({ spec, toml })).digest('hex').slice(0, 16);
   if (container) spec.driverOpts.push([FINGERPRINT_OPT, fingerprint]);
-  return { kind: 'create', spec, toml, fingerprint, hostNetwork: container, notes, warnings };
+  return {
+    kind: 'create',
+    spec,
+    toml,
+    fingerprint,
+    hostNetwork: container,
+    ...(remoteNote && { remoteNote }),
+    notes: [],
+    warnings,
+  };
 }
