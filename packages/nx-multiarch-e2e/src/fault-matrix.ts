@@ -143,6 +143,8 @@ export interface FailureLine {
   kind: string;
   timedOut?: boolean;
   stalled?: boolean;
+  /** The builder node on another machine the platform went to. */
+  node?: string;
   message: string;
 }
 
@@ -227,4 +229,10 @@ export function filesUnder(dir: string): string[] {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
+}
+
+/** Whether a build's RUN step printing `nonce` has started: read from the attempt logs (Nx shows output at the end). */
+export function stepRuns(root: string, project: string, nonce: string): boolean {
+  const line = new RegExp(`#\\d+ [\\d.]+ ${nonce}\\b`);
+  return filesUnder(join(root, '.nx-multiarch/logs', project)).some((file) => line.test(readFileSync(file, 'utf8')));
 }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dockerSnapshot, failureKinds, fault, filesUnder, lastRunRecord, lostChecks } from './fault-matrix';
+import { dockerSnapshot, failureKinds, fault, filesUnder, lastRunRecord, lostChecks, stepRuns } from './fault-matrix';
 import { ownDockerd, type OwnDockerd } from './own-dockerd';
 import { processAlive } from '../../nx-multiarch/src/infra/state/lock';
 import { docker, imagePlatform, nxAsync, startNx, tempWorkspace, waitFor } from './workspace';
@@ -15,10 +15,6 @@ const slowStep = (nonce: string, seconds: number) => `FROM alpine:3.20\nRUN echo
  * Whether the RUN step that prints `nonce` runs now, from BuildKit's progress line of its output in the attempt logs:
  * Nx shows a task's output only when the task ends, the logs as it is written.
  */
-function stepRuns(root: string, project: string, nonce: string): boolean {
-  const line = new RegExp(`#\\d+ [\\d.]+ ${nonce}\\b`);
-  return filesUnder(join(root, '.nx-multiarch/logs', project)).some((file) => line.test(readFileSync(file, 'utf8')));
-}
 const locksLeft = (root: string) => filesUnder(join(root, '.nx-multiarch')).filter((file) => /\.lock\//.test(file));
 
 describe("fault matrix: the machine under the builds (a dockerd of the case's own)", () => {

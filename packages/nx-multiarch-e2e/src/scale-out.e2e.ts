@@ -1,0 +1,130 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildkitNode, type BuildkitNode, removeBuildkitBinaries } from './buildkit-node';
+import { failureLines, stepRuns } from './fault-matrix';
+import { docker, nxAsync, runImage, startNx, tempWorkspace, waitFor } from './workspace';
+
+// Scale-out as a team sets it up: one BuildKit machine per platform (here two host buildkitd, the second declared
+// for arm64), a `remote` builder of both, and proof from each node's own build history of what ran where.
+
+const LAB_REGISTRY = process.env.LAB_REGISTRY ?? '127.0.0.1:5000';
+const DAEMON_JSON = JSON.stringify({
+  'registry-mirrors': [`http://${LAB_REGISTRY}`],
+  'insecure-registries': [LAB_REGISTRY],
+});
+const WORKSPACE = 'e2e-workspace';
+
+/** The builds a node recorded for `platform` whose steps include `text`. */
+const ranOn = (node: BuildkitNode, platform: string, text: string) =>
+  node.builds().filter((b) => b.platform === platform && b.steps.some((step) => step.includes(text))).length;
+
+describe('scale-out: a remote builder of two BuildKit nodes, one per platform', () => {
+  const builder = `e2e-scale-${process.pid}`;
+  let amd: BuildkitNode;
+  let arm: BuildkitNode;
+  let root: string;
+  const configFile = () => join(root, `.nx-multiarch/builders/${builder}/buildkitd.toml`);
+
+  beforeAll(async () => {
+    [amd, arm] = await Promise.all([buildkitNode('amd'), buildkitNode('arm')]);
+    // As a new machine comes: buildkitd with no configuration at all (no mirror: Docker Hub is unreachable here).
+    await Promise.all([amd.start(''), arm.start('')]);
+    root = tempWorkspace(
+      { 'ops/daemon.json': DAEMON_JSON, 'images/hub/Dockerfile': 'FROM alpine:3.20\nRUN uname -m > /arch\n' },
+      {
+        imagePrefix: 'e2e-scale/',
+        builder: {
+          name: builder,
+          driver: 'remote',
+          endpoint: amd.address,
+          platforms: ['amd64'],
+          nodes: [{ name: 'armnode', endpoint: arm.address, platforms: ['arm64'] }],
+          daemonConfig: 'ops/daemon.json',
+          timeout: 120,
+        },
+      },
+    );
+  }, 120_000);
+  afterAll(async () => {
+    docker(['buildx', 'rm', builder]);
+    await Promise.all([amd?.remove(), arm?.remove()]);
+    removeBuildkitBinaries();
+  }, 120_000);
+
+  it('builder-setup says once what the nodes need, and measures them once they have it', async () => {
+    const first = await nxAsync(['run', `${WORKSPACE}:builder-setup`], root);
+    expect({ status: first.status, tail: first.output.slice(-2000) }).toMatchObject({ status: 0 });
+    expect(first.output).toContain(
+      `remote BuildKit nodes read their own buildkitd.toml, which nx-multiarch cannot change: copy ${configFile()}`,
+    );
+    expect(first.output).toContain(`${builder}0 (${amd.address}), armnode (${arm.address})`);
+    // Without the mirror the nodes cannot pull the probe image: said, and the declared platforms taken.
+    expect(first.output).toMatch(
+      /could not ask the builder's nodes what they run natively \(busybox:1\.36 probe: .*registry-1\.docker\.io/,
+    );
+    expect(readFileSync(configFile(), 'utf8')).toMatch(/mirrors = \[ ?"127\.0\.0\.1:5000" ?\]/);
+
+    // The operator does what the note says: the generated file on each node, buildkitd restarted.
+    const generated = readFileSync(configFile(), 'utf8');
+    await Promise.all([amd.kill(), arm.kill()]);
+    await Promise.all([amd.start(generated), arm.start(generated)]);
+
+    const again = await nxAsync(['run', `${WORKSPACE}:builder-setup`, '--skip-nx-cache'], root);
+    expect({ status: again.status, tail: again.output.slice(-2000) }).toMatchObject({ status: 0 });
+    expect(again.output).not.toContain('remote BuildKit nodes read their own buildkitd.toml');
+    expect(again.output).toContain('builds without QEMU: linux/amd64 (measured)');
+    // Both "machines" are this amd64 VM: the node declared for arm64 would emulate, and builder-setup says so.
+    expect(again.output).toContain(
+      `node armnode (${arm.address}) is declared for linux/arm64 but its machine is x86_64: linux/arm64 builds there ` +
+        'run under QEMU',
+    );
+    const state = JSON.parse(readFileSync(join(root, '.nx-multiarch/builder.json'), 'utf8'));
+    expect(state.platformNodes).toEqual([
+      { arch: 'amd64', node: `${builder}0`, endpoint: amd.address, machine: 'x86_64', native: 'amd64' },
+      { arch: 'arm64', node: 'armnode', endpoint: arm.address, machine: 'x86_64', native: 'amd64' },
+    ]);
+  }, 300_000);
+
+  it('builds each platform on the node declared for it: the nodes’ own histories say so', async () => {
+    const nonce = `scale-${Date.now()}`;
+    const dockerfile = join(root, 'images/hub/Dockerfile');
+    writeFileSync(dockerfile, `FROM alpine:3.20\nRUN echo ${nonce} && uname -m > /arch\n`);
+    const run = await nxAsync(['run', 'hub:build-image', '--platform=amd64,arm64'], root);
+    expect({ status: run.status, tail: run.output.slice(-6000) }).toMatchObject({ status: 0 });
+    expect([ranOn(amd, 'linux/amd64', nonce), ranOn(amd, 'linux/arm64', nonce)]).toEqual([1, 0]);
+    expect([ranOn(arm, 'linux/arm64', nonce), ranOn(arm, 'linux/amd64', nonce)]).toEqual([1, 0]);
+    // Loaded into the lab's daemon from the remote nodes, each the platform it says.
+    for (const [arch, machine] of [
+      ['amd64', 'x86_64'],
+      ['arm64', 'aarch64'],
+    ]) {
+      expect(runImage(`e2e-scale/hub:latest-${arch}`, arch, ['cat', '/arch']).output.trim()).toBe(machine);
+    }
+  }, 400_000);
+
+  it('a node that goes away mid-build: the build fails as builder-node, naming the node, and builds once it is back', async () => {
+    const nonce = `gone-${Date.now()}`;
+    writeFileSync(
+      join(root, 'images/hub/Dockerfile'),
+      `FROM alpine:3.20\nRUN echo ${nonce} && sleep 20 && uname -m > /arch\n`,
+    );
+    const started = startNx(['run', 'hub:build-image', '--platform=arm64', '--attempts=2', '--retryDelay=1'], root);
+    await waitFor('the arm64 RUN step on armnode', () => stepRuns(root, 'hub', nonce), 240_000);
+    const generated = readFileSync(configFile(), 'utf8');
+    await arm.kill();
+    const run = await started.exited;
+    expect(run.status).not.toBe(0);
+    const failures = failureLines(root).filter((f) => f.project === 'hub');
+    expect(failures.map((f) => `${f.class}/${f.kind}`)).toEqual(['transient/builder-node', 'transient/builder-node']);
+    expect(failures.map((f) => f.node)).toEqual([`armnode (${arm.address})`, `armnode (${arm.address})`]);
+    expect(run.output).toContain(
+      `the BuildKit node armnode (${arm.address}), which builds linux/arm64, stopped answering`,
+    );
+
+    await arm.start(generated);
+    const again = await nxAsync(['run', 'hub:build-image', '--platform=arm64'], root);
+    expect({ status: again.status, tail: again.output.slice(-2000) }).toMatchObject({ status: 0 });
+    expect(ranOn(arm, 'linux/arm64', nonce)).toBe(1);
+    expect(existsSync(arm.log)).toBe(true);
+  }, 400_000);
+});
