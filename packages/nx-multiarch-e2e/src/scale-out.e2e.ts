@@ -1,7 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildkitNode, type BuildkitNode, removeBuildkitBinaries } from './buildkit-node';
 import { failureLines, stepRuns } from './fault-matrix';
+import { getManifest } from './registry';
+import { startRemoteCache } from './remote-cache-server';
 import { docker, nxAsync, runImage, startNx, tempWorkspace, waitFor } from './workspace';
 
 // Scale-out as a team sets it up: one BuildKit machine per platform (here two host buildkitd, the second declared
@@ -23,6 +26,15 @@ describe('scale-out: a remote builder of two BuildKit nodes, one per platform', 
   let amd: BuildkitNode;
   let arm: BuildkitNode;
   let root: string;
+  const builderOptions = () => ({
+    name: builder,
+    driver: 'remote',
+    endpoint: amd.address,
+    platforms: ['amd64'],
+    nodes: [{ name: 'armnode', endpoint: arm.address, platforms: ['arm64'] }],
+    daemonConfig: 'ops/daemon.json',
+    timeout: 120,
+  });
   const configFile = () => join(root, `.nx-multiarch/builders/${builder}/buildkitd.toml`);
 
   beforeAll(async () => {
@@ -31,18 +43,7 @@ describe('scale-out: a remote builder of two BuildKit nodes, one per platform', 
     await Promise.all([amd.start(''), arm.start('')]);
     root = tempWorkspace(
       { 'ops/daemon.json': DAEMON_JSON, 'images/hub/Dockerfile': 'FROM alpine:3.20\nRUN uname -m > /arch\n' },
-      {
-        imagePrefix: 'e2e-scale/',
-        builder: {
-          name: builder,
-          driver: 'remote',
-          endpoint: amd.address,
-          platforms: ['amd64'],
-          nodes: [{ name: 'armnode', endpoint: arm.address, platforms: ['arm64'] }],
-          daemonConfig: 'ops/daemon.json',
-          timeout: 120,
-        },
-      },
+      { imagePrefix: 'e2e-scale/', builder: builderOptions() },
     );
   }, 120_000);
   afterAll(async () => {
@@ -127,4 +128,90 @@ describe('scale-out: a remote builder of two BuildKit nodes, one per platform', 
     expect(ranOn(arm, 'linux/arm64', nonce)).toBe(1);
     expect(existsSync(arm.log)).toBe(true);
   }, 400_000);
+
+  it('two CI machines, one remote cache and one registry: the second reuses what the first pushed, builds the rest', async () => {
+    const nonce = `clones-${Date.now()}`;
+    const prefix = `e2e-clones-${Date.now()}/`;
+    const cache = await startRemoteCache();
+    try {
+      const a = tempWorkspace(
+        {
+          ...cloneFiles(nonce),
+          'nx.json': JSON.stringify({
+            plugins: [
+              {
+                plugin: 'nx-multiarch',
+                options: { registry: LAB_REGISTRY, imagePrefix: prefix, builder: builderOptions() },
+              },
+            ],
+            // Pushed only: the registry is then the one place the image is, where another machine finds it.
+            targetDefaults: { 'push-image': { options: { load: false } }, check: { cache: true } },
+          }),
+        },
+        {},
+      );
+      git(a, ['init', '-q']);
+      git(a, ['add', '-A']);
+      git(a, ['commit', '-q', '-m', 'platform']);
+      const b = `${a}-clone`;
+      git(a, ['clone', '-q', a, b]);
+      symlinkSync(readlinkSync(join(a, 'node_modules')), join(b, 'node_modules'));
+
+      const targets = ['run-many', '-t', 'push-image,check', '--platform=amd64,arm64'];
+      const first = await nxAsync([...targets, '--projects=hub,tools'], a, cache.env);
+      expect({ status: first.status, tail: first.output.slice(-3000) }).toMatchObject({ status: 0 });
+      const pushedHub = JSON.parse(readFileSync(join(a, 'dist/pushed/hub/hub-arm64.json'), 'utf8'));
+      const hubBuilds = () => ranOn(amd, 'linux/amd64', `${nonce}-hub`) + ranOn(arm, 'linux/arm64', `${nonce}-hub`);
+      expect(hubBuilds()).toBe(2);
+
+      const second = await nxAsync(targets, b, cache.env);
+      expect({ status: second.status, tail: second.output.slice(-3000) }).toMatchObject({ status: 0 });
+      for (const platform of ['linux/amd64', 'linux/arm64']) {
+        expect(second.output).toContain(
+          `✔ hub ${platform} reused (same inputs, pushed by another machine: found in the registry)`,
+        );
+        expect(second.output).toMatch(new RegExp(`✔ api ${platform} built in`));
+      }
+      // No build of hub ran anywhere for the second machine; api, never pushed, was built on each node.
+      expect(hubBuilds()).toBe(2);
+      expect([ranOn(amd, 'linux/amd64', `${nonce}-api`), ranOn(arm, 'linux/arm64', `${nonce}-api`)]).toEqual([1, 1]);
+      // Its record names the very manifest the first machine pushed, which the registry serves under the tag.
+      const reused = JSON.parse(readFileSync(join(b, 'dist/pushed/hub/hub-arm64.json'), 'utf8'));
+      expect(reused).toMatchObject({ status: 'reused', fromRegistry: true, digest: pushedHub.digest });
+      expect((await getManifest(`${prefix}hub`, 'latest-arm64'))?.digest).toBe(pushedHub.digest);
+      expect(await getManifest(`${prefix}api`, 'latest-arm64')).toBeDefined();
+      // The workspace's own cacheable target came from the shared cache.
+      expect(second.output).toMatch(/nx run tools:check.*\[remote cache\]/);
+      expect(cache.requests.filter((r) => r.method === 'GET' && r.status === 200).length).toBeGreaterThan(0);
+    } finally {
+      await cache.close();
+    }
+  }, 600_000);
 });
+
+const git = (cwd: string, args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.invalid', ...args], { cwd, timeout: 60_000 });
+
+/** A small platform as a repository holds it: two components and a project with a cacheable check. */
+function cloneFiles(nonce: string): Record<string, string> {
+  return {
+    '.gitignore': 'node_modules\n.nx\ndist\n.nx-multiarch\n.env\ntools/out\n',
+    'ops/daemon.json': DAEMON_JSON,
+    'images/hub/Dockerfile': `FROM alpine:3.20\nRUN echo ${nonce}-hub && uname -m > /arch\n`,
+    'images/api/Dockerfile': `FROM alpine:3.20\nRUN echo ${nonce}-api && uname -m > /arch\n`,
+    'tools/project.json': JSON.stringify({
+      name: 'tools',
+      targets: {
+        check: {
+          executor: 'nx:run-commands',
+          outputs: ['{projectRoot}/out'],
+          options: {
+            forwardAllArgs: false,
+            command:
+              "node -e \"require('fs').mkdirSync('tools/out',{recursive:true});require('fs').writeFileSync('tools/out/checked.txt','ok')\"",
+          },
+        },
+      },
+    }),
+  };
+}

@@ -58,6 +58,8 @@ export interface PushedImage {
   entries: IndexEntry[];
   /** How many attestation manifests (provenance, SBOM) the index carries beside its images. */
   attestations: number;
+  /** The image config's labels, per `os/architecture[/variant]`. */
+  labels?: Record<string, Record<string, string>>;
 }
 
 export interface IndexEntry {
@@ -100,5 +102,8 @@ export function parsePushedImage(text: string, ref: string): PushedImage {
       mediaType: d.mediaType,
     }));
   const attestations = listed.length - entries.length;
-  return { name, digest: manifest.digest, mediaType: manifest.mediaType, platforms, entries, attestations };
+  const labels = Object.fromEntries(
+    configs.map((c) => [platformText(c), (c as { config?: { Labels?: Record<string, string> } }).config?.Labels ?? {}]),
+  );
+  return { name, digest: manifest.digest, mediaType: manifest.mediaType, platforms, entries, attestations, labels };
 }

@@ -1,5 +1,11 @@
 import type { GitFacts } from '../git/revision';
 
+/**
+ * The label a push-only build carries: Nx's hash of its inputs. Another machine (a CI runner with no record of it)
+ * finds the image in the registry with the same inputs and reuses it instead of building.
+ */
+export const INPUTS_LABEL = 'org.nx-multiarch.inputs';
+
 export interface LabelSettings {
   /** The `org.opencontainers.image.*` labels below; false: only the user's. */
   ociLabels: boolean;

@@ -74,6 +74,7 @@ export const postTasksExecution: PostTasksExecution<PluginOptions> = (options, c
     tasks,
     reports: readTaskReports(dir),
     failures: readRunFailures(stateDir, id),
+    otherFailed: otherFailed(context.taskResults, tasks),
   });
   // builder-setup or prefetch alone, or a --dryRun, succeeding: no build worth becoming "the last run".
   if (record.success && record.cells.length === 0) {
@@ -88,6 +89,15 @@ export const postTasksExecution: PostTasksExecution<PluginOptions> = (options, c
   console.log(`\n${reportText(record, htmlFile)}`);
   appendStepSummary(record, htmlFile, process.env.GITHUB_STEP_SUMMARY);
 };
+
+// A run is a success only when every task is: the workspace's own targets count too (Nx says "failed" for them).
+function otherFailed(results: TaskResults, ours: readonly { id: string }[]): string[] {
+  const recorded = new Set(ours.map((t) => t.id));
+  return Object.entries(results)
+    .filter(([id, r]) => !recorded.has(id) && (r.status === 'failure' || r.status === 'stopped'))
+    .map(([id]) => id)
+    .sort();
+}
 
 /**
  * Records the runs that were killed before they could (nothing else would ever say they failed): what their tasks

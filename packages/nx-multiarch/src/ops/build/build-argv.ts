@@ -1,5 +1,6 @@
 import { buildArgs, resolveBuildNetwork } from '../../cli/buildx/build';
 import { attestationFlags } from '../../core/image/attestations';
+import { INPUTS_LABEL } from '../../core/image/labels';
 import { cacheFlags } from '../../core/image/cache';
 import { proxyBuildArgs } from '../../core/network/proxy';
 import type { BuildSource, NormalizedBuildImageOptions } from '../../core/options/build-image';
@@ -34,6 +35,8 @@ export interface BuildOutputs {
   layout?: string;
   /** `--build-context` values: the images of other components this build uses. */
   contexts: string[];
+  /** Push-only: the inputs hash labelled on the image, for another machine to reuse it (INPUTS_LABEL). */
+  inputsLabel?: string;
 }
 
 /**
@@ -69,7 +72,7 @@ export function dockerfileArgv(
         ...services.buildArgs,
       },
       addHosts: services.addHosts,
-      labels: inputs.labels ?? flags.labels,
+      labels: { ...(inputs.labels ?? flags.labels), ...(out.inputsLabel && { [INPUTS_LABEL]: out.inputsLabel }) },
       annotations: flags.annotations,
       secrets: inputs.secrets.flags,
       ssh: flags.ssh,

@@ -11,6 +11,7 @@ import {
   readLedger,
   readRecord,
   recordPath,
+  registryRefusal,
   reuseRefusal,
   type Wanted,
 } from './build-record';
@@ -192,6 +193,31 @@ describe('reuseRefusal', () => {
     ],
   ])('%s -> %p', (_name, previous, want, found, expected) => {
     expect(reuseRefusal(previous, want, found)).toBe(expected);
+  });
+});
+
+describe('registryRefusal (another machine pushed it)', () => {
+  const LABEL = 'org.nx-multiarch.inputs';
+  const wanted = { ref: REF, arch: 'arm64' as const, taskHash: 'h1' };
+  const labelled = (platform: string, inputs?: string): PushedImage => ({
+    ...pushed(),
+    platforms: [platform],
+    labels: { [platform]: inputs ? { [LABEL]: inputs } : {} },
+  });
+
+  test.each<[string, PushedImage | undefined, string | undefined]>([
+    ['the same inputs, this platform: reused', labelled('linux/arm64', 'h1'), undefined],
+    ['the registry adds a variant', labelled('linux/arm64/v8', 'h1'), undefined],
+    ['not pushed', undefined, `${REF} is not in the registry`],
+    ['another platform', labelled('linux/amd64', 'h1'), `${REF} in the registry is not linux/arm64`],
+    ['other inputs', labelled('linux/arm64', 'h0'), `${REF} in the registry was built from other inputs`],
+    [
+      'no label (built by something else)',
+      labelled('linux/arm64'),
+      `${REF} in the registry was built from other inputs`,
+    ],
+  ])('%s', (_name, image, refusal) => {
+    expect(registryRefusal(image ? { pushed: image } : {}, wanted, LABEL)).toBe(refusal);
   });
 });
 

@@ -31,6 +31,8 @@ export interface BuildRecord {
   pushed: boolean;
   /** Nx's hash of the task's inputs when it was built (NX_TASK_HASH). */
   taskHash?: string;
+  /** Reused from the registry, where another machine pushed it with the same inputs; no build ran here. */
+  fromRegistry?: boolean;
   attempts: number;
   noCache: boolean;
   durationMs: number;
@@ -97,6 +99,25 @@ export interface Wanted {
   layout?: string;
   /** The `--build-context` values this build would get. */
   contexts?: readonly string[];
+}
+
+/**
+ * Why the image in the registry cannot stand in for this build, when this machine has no record of it (another CI
+ * runner pushed it): it must be there, of this platform, labelled with the same inputs.
+ */
+export function registryRefusal(
+  found: Found,
+  wanted: { ref: string; arch: Arch; taskHash: string },
+  label: string,
+): string | undefined {
+  const platform = ociPlatform(wanted.arch);
+  if (!found.pushed) return `${wanted.ref} is not in the registry`;
+  // The registry may add a variant (`linux/arm64/v8`).
+  const key = found.pushed.platforms.find((p) => p === platform || p.startsWith(`${platform}/`));
+  if (!key) return `${wanted.ref} in the registry is not ${platform}`;
+  const inputs = found.pushed.labels?.[key]?.[label];
+  if (inputs !== wanted.taskHash) return `${wanted.ref} in the registry was built from other inputs`;
+  return undefined;
 }
 
 /** What is there now, looked up where the earlier build put it. */

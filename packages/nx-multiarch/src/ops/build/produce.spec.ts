@@ -85,6 +85,27 @@ describe('planImage', () => {
     expect(plan.argv(false)).toEqual(expect.arrayContaining(['--builder', 'nx-multiarch', '--load', '--push']));
   });
 
+  test.each<[string, BuilderState['driver'], boolean, string | undefined, boolean]>([
+    [
+      'push only, on a container builder: labelled with the inputs, another machine may reuse it',
+      'docker-container',
+      false,
+      'h1',
+      true,
+    ],
+    ['push only, on a remote builder', 'remote', false, 'h1', true],
+    ['loaded too: this daemon has it, not only the registry', 'docker-container', true, 'h1', false],
+    ['on the docker driver a push is loaded', 'docker', false, 'h1', false],
+    ['no task hash from Nx: nothing to label', 'remote', false, undefined, false],
+  ])('%s', (_name, driver, load, taskHash, shareable) => {
+    const builder: BuilderState = { ...dockerDriver, name: 'nx-multiarch', driver };
+    const ctx = context({ ...dockerfile, load }, { environment: environment(builder), ...(taskHash && { taskHash }) });
+    const plan = planImage(ctx, { name: 'api' }, 'arm64');
+    expect(plan.shareable).toBe(shareable);
+    const label = plan.argv(false).indexOf('org.nx-multiarch.inputs=h1');
+    expect(label > 0 ? plan.argv(false)[label - 1] : undefined).toBe(shareable ? '--label' : undefined);
+  });
+
   it('on a container builder, passes the images built here as named contexts and writes a layout for dependents', () => {
     const container: BuilderState = { ...dockerDriver, name: 'nx-multiarch', driver: 'docker-container' };
     const produced = {

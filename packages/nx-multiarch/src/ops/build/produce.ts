@@ -16,7 +16,9 @@ import { loggedBuild, verificationFailed } from './build-failure';
 import { type Claim, readClaim } from './claim';
 import { findImage } from './lookup';
 import { contextFlags, layoutDir, type ProducedContext } from './produced';
-import { type BuildRecord, ledgerDir, readRecord, recordPath, reuseRefusal } from './build-record';
+import { type BuildRecord, ledgerDir, readRecord, recordPath, registryRefusal, reuseRefusal } from './build-record';
+import { INPUTS_LABEL } from '../../core/image/labels';
+import { basename } from 'node:path';
 import { writeFileAtomic } from '../../infra/state/atomic-file';
 import { tagUpstream } from './upstream';
 import { buildTitle } from './summary';
@@ -52,6 +54,8 @@ export interface ImagePlan {
   layout?: string;
   /** `--build-context` values: the images of other components this build uses, pinned by digest. */
   contexts: string[];
+  /** Pushed only (not loaded, no layout): the registry alone holds it, so another machine may reuse it from there. */
+  shareable: boolean;
   /** docker argv per attempt; `noCache` after a failure that pointed at the cache. */
   argv: (noCache: boolean) => string[];
 }
@@ -77,13 +81,24 @@ export function planImage(ctx: ProduceContext, image: { name: string; target?: s
       load: true,
       push: options.push,
       contexts: [],
+      shareable: false,
       argv: () => pullImageArgs(upstream, arch),
     };
   }
   // The docker driver builds FROM the daemon's images; container builders get them as named contexts.
   const layout = driver !== 'docker' && ctx.produced?.exportLayout ? layoutDir(options.stateDir, ref, arch) : undefined;
   const contexts = driver !== 'docker' ? contextFlags(ctx.produced?.contexts[arch] ?? []) : [];
-  const out = { refs, metadataFile, load, push, ...(layout && { layout }), contexts };
+  // The docker driver loads what it pushes: the image is then in this daemon too, not only the registry.
+  const shareable = push && !load && driver !== 'docker' && !layout && ctx.taskHash !== undefined;
+  const out = {
+    refs,
+    metadataFile,
+    load,
+    push,
+    ...(layout && { layout }),
+    contexts,
+    ...(shareable && { inputsLabel: ctx.taskHash }),
+  };
   const argv = dockerfileArgv(ctx, options.source, image, arch, out);
   // On the docker driver `--push` writes to the daemon's store first: the image is loaded as well.
   return {
@@ -96,45 +111,14 @@ export function planImage(ctx: ProduceContext, image: { name: string; target?: s
     push,
     ...(layout && { layout }),
     contexts,
+    shareable,
     argv,
   };
 }
 
-function clientEnv(ctx: ProduceContext): Record<string, string | undefined> {
+export function clientEnv(ctx: ProduceContext): Record<string, string | undefined> {
   // The client fetches registry tokens itself, so it needs the proxies in its environment; secrets come from it too.
   return { ...process.env, ...proxyEnv(ctx.environment.proxies.client), ...ctx.secrets.env };
-}
-
-/**
- * The earlier build of one (image, platform), when it can stand in for this one: same Nx task hash, and its image
- * still where it was put. Otherwise undefined, and `onRefusal` hears why when the inputs were the same.
- */
-export async function reusableBuild(
-  ctx: ProduceContext,
-  image: { name: string; target?: string },
-  arch: Arch,
-  onRefusal: (why: string) => void,
-): Promise<BuildRecord | undefined> {
-  const started = Date.now();
-  const plan = planImage(ctx, image, arch);
-  const previous = readRecord(plan.ledgerFile);
-  if (!previous || !ctx.taskHash || previous.taskHash !== ctx.taskHash) return undefined;
-  const found = await findImage(plan, ctx.environment.builder?.name, clientEnv(ctx));
-  const refusal = reuseRefusal(previous, { ...plan, arch, taskHash: ctx.taskHash }, found);
-  if (refusal) {
-    onRefusal(refusal);
-    return undefined;
-  }
-  const reused: BuildRecord = {
-    ...previous,
-    status: 'reused',
-    durationMs: Date.now() - started,
-    finishedAt: new Date().toISOString(),
-  };
-  // The Nx output says what this run found, whatever an older cache entry left there.
-  mkdirSync(ctx.options.outputDir, { recursive: true });
-  writeFileSync(plan.recordFile, `${JSON.stringify(reused, null, 2)}\n`);
-  return reused;
 }
 
 /**

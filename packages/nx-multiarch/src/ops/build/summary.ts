@@ -53,7 +53,10 @@ export function resultLine(outcome: BuildRecord | BuildFailure): string {
     outcome.noCache ? 'without cache' : '',
     outcome.pushed ? `pushed ${outcome.digest ?? ''}`.trim() : '',
   ].filter(Boolean);
-  return `✔ ${head} ${detail[outcome.status]} in ${seconds(outcome.durationMs)}${extra.length ? ` (${extra.join(', ')})` : ''}: ${outcome.ref}`;
+  const how = outcome.fromRegistry
+    ? 'reused (same inputs, pushed by another machine: found in the registry)'
+    : undefined;
+  return `✔ ${head} ${how ?? detail[outcome.status]} in ${seconds(outcome.durationMs)}${extra.length ? ` (${extra.join(', ')})` : ''}: ${outcome.ref}`;
 }
 
 /** The task's last line: counts per outcome. */

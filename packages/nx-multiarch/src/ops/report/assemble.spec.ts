@@ -820,6 +820,13 @@ describe('assembleRun: the run as a whole', () => {
     expect(assembleRun(input({ tasks })).success).toBe(expected);
   });
 
+  it("fails when one of the workspace's own tasks failed, naming it (no cell shows it)", () => {
+    const tasks = [task('hub:build-image', { status: 'success', platforms: [AMD64] })];
+    const record = assembleRun(input({ tasks, otherFailed: ['tools:check'] }));
+    expect(record).toMatchObject({ success: false, otherFailed: ['tools:check'] });
+    expect(assembleRun(input({ tasks, otherFailed: [] }))).not.toHaveProperty('otherFailed');
+  });
+
   it('counts failed attempts by class, retried or not', () => {
     const failures = [
       failure({ class: 'transient', kind: 'dns' }),

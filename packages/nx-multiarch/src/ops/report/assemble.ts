@@ -44,7 +44,10 @@ export function assembleRun(input: RunInput): RunRecord {
       transient: input.failures.filter((f) => f.class === 'transient').length,
       permanent: input.failures.filter((f) => f.class === 'permanent').length,
     },
-    success: input.tasks.every((t) => t.status !== 'failure' && t.status !== 'skipped' && t.status !== 'stopped'),
+    success:
+      !input.otherFailed?.length &&
+      input.tasks.every((t) => t.status !== 'failure' && t.status !== 'skipped' && t.status !== 'stopped'),
+    ...(input.otherFailed?.length && { otherFailed: input.otherFailed }),
   };
 }
 

@@ -36,4 +36,6 @@ export interface RunInput {
   reports: TaskReport[];
   /** failures.jsonl lines written during this run (every attempt, retried or not). */
   failures: FailureRecord[];
+  /** Tasks of other executors (the workspace's own targets) that failed or were stopped: the run did not succeed. */
+  otherFailed?: string[];
 }

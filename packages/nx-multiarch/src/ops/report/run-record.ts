@@ -70,6 +70,8 @@ export interface RunRecord {
   /** Failed attempts logged during the run, including the ones a retry recovered from. */
   attemptsFailed: { transient: number; permanent: number };
   success: boolean;
+  /** Failed tasks that are not nx-multiarch's (the workspace's own targets): named, since no cell shows them. */
+  otherFailed?: string[];
   /** The run was killed before it could record itself; a later run recorded what it had done. */
   killed?: true;
 }

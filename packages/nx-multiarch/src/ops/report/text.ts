@@ -111,6 +111,7 @@ export function reportText(record: RunRecord, htmlFile?: string): string {
     `nx-multiarch run ${record.id.slice(0, 12)}: ${record.command}: ${verdict} in ${duration(record.durationMs)}`,
     ...matrixLines(record),
     totalsLine(record),
+    ...(record.otherFailed?.length ? [`other tasks failed: ${record.otherFailed.join(', ')}`] : []),
     ...optional(emulationLine(record)),
     ...(slow.length > 0 ? [`slowest: ${slow.join(', ')}`] : []),
     ...optional(path),
