@@ -24,6 +24,14 @@ export interface OwnDockerd {
   remove(): Promise<void>;
 }
 
+// Privileged containers (a BuildKit container) start here only through the lab's runc wrapper, where it installed one.
+function labRuntime(): Record<string, unknown> {
+  const file = `${process.env.LAB_HOME ?? '/var/lib/nx-multiarch-lab'}/daemon.json`;
+  if (!existsSync(file)) return {};
+  const lab = JSON.parse(readFileSync(file, 'utf8'));
+  return lab['default-runtime'] ? { runtimes: lab.runtimes, 'default-runtime': lab['default-runtime'] } : {};
+}
+
 const ip = (args: string[]) => spawnSync('ip', args, { encoding: 'utf8', timeout: 10_000 });
 
 function answers(host: string): boolean {
@@ -59,6 +67,7 @@ export async function ownDockerd(sizeMb: number): Promise<OwnDockerd> {
       'registry-mirrors': [`http://${LAB_REGISTRY}`],
       'insecure-registries': [LAB_REGISTRY],
       bridge: BRIDGE.name,
+      ...labRuntime(),
       iptables: false,
       'ip-forward': false,
       'ip-masq': false,
@@ -111,7 +120,8 @@ export async function ownDockerd(sizeMb: number): Promise<OwnDockerd> {
       const mounts = readFileSync('/proc/mounts', 'utf8')
         .split('\n')
         .map((line) => line.split(' ')[1])
-        .filter((point) => point?.startsWith(`${data}/`))
+        // Under the exec-root too: a container on the host network leaves dockerd's netns mounted there.
+        .filter((point) => point?.startsWith(`${data}/`) || point?.startsWith(`${dir}/exec/`))
         .sort((a, b) => b.length - a.length);
       for (const point of [...mounts, data]) spawnSync('umount', [point], { timeout: 30_000 });
       if (!existsSync(join(data, 'overlay2'))) rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildkitNode, type BuildkitNode, removeBuildkitBinaries } from './buildkit-node';
+import { buildkitNode, type BuildkitNode, parseHistories, removeBuildkitBinaries } from './buildkit-node';
+import { ownDockerd, type OwnDockerd } from './own-dockerd';
 import { failureLines, stepRuns } from './fault-matrix';
 import { getManifest } from './registry';
 import { startRemoteCache } from './remote-cache-server';
@@ -215,3 +216,55 @@ function cloneFiles(nonce: string): Record<string, string> {
     }),
   };
 }
+
+describe('scale-out: a docker-container builder with a node appended on another Docker host', () => {
+  const builder = `e2e-appended-${process.pid}`;
+  let other: OwnDockerd;
+  let root: string;
+  // The BuildKit container of a node keeps its history: asked through the Docker host it runs on.
+  const nodeBuilds = (container: string, env: Record<string, string> = {}) =>
+    parseHistories(docker(['exec', container, 'buildctl', 'debug', 'histories', '--format', '{{json .}}'], env).output);
+
+  beforeAll(async () => {
+    other = await ownDockerd(1024);
+    root = tempWorkspace(
+      { 'ops/daemon.json': DAEMON_JSON, 'images/hub/Dockerfile': 'FROM alpine:3.20\nRUN uname -m > /arch\n' },
+      {
+        imagePrefix: 'e2e-appended/',
+        builder: {
+          name: builder,
+          driver: 'docker-container',
+          platforms: ['amd64'],
+          nodes: [{ name: 'armbox', endpoint: other.host, platforms: ['arm64'] }],
+          daemonConfig: 'ops/daemon.json',
+          timeout: 300,
+        },
+      },
+    );
+  }, 120_000);
+  afterAll(async () => {
+    docker(['buildx', 'rm', builder]);
+    await other?.remove();
+  }, 180_000);
+
+  it('builder-setup gives both nodes the generated buildkitd.toml; each platform builds on its own Docker host', async () => {
+    const setup = await nxAsync(['run', `${WORKSPACE}:builder-setup`], root);
+    expect({ status: setup.status, tail: setup.output.slice(-2000) }).toMatchObject({ status: 0 });
+    expect(setup.output).toContain(`--node armbox --driver docker-container`);
+    expect(setup.output).toContain(`node armbox (${other.host}) is declared for linux/arm64 but its machine is x86_64`);
+    expect(docker(['ps', '--format', '{{.Names}}'], other.env).output).toContain('buildx_buildkit_armbox');
+
+    const nonce = `appended-${Date.now()}`;
+    writeFileSync(join(root, 'images/hub/Dockerfile'), `FROM alpine:3.20\nRUN echo ${nonce} && uname -m > /arch\n`);
+    const run = await nxAsync(['run', 'hub:build-image', '--platform=amd64,arm64'], root);
+    expect({ status: run.status, tail: run.output.slice(-3000) }).toMatchObject({ status: 0 });
+    const ran = (builds: ReturnType<typeof nodeBuilds>, platform: string) =>
+      builds.filter((b) => b.platform === platform && b.steps.some((s) => s.includes(nonce))).length;
+    const local = nodeBuilds(`buildx_buildkit_${builder}0`);
+    const appended = nodeBuilds('buildx_buildkit_armbox', other.env);
+    // Docker Hub is unreachable: armbox pulled alpine through the mirror its generated buildkitd.toml names.
+    expect([ran(local, 'linux/amd64'), ran(local, 'linux/arm64')]).toEqual([1, 0]);
+    expect([ran(appended, 'linux/arm64'), ran(appended, 'linux/amd64')]).toEqual([1, 0]);
+    expect(runImage('e2e-appended/hub:latest-arm64', 'arm64', ['cat', '/arch']).output.trim()).toBe('aarch64');
+  }, 600_000);
+});
