@@ -68,7 +68,7 @@ export async function setUpBuilder(o: NormalizedBuilderSetupOptions, log: Log, e
   if (o.dryRun) return;
   const host = await dockerHostArch(info, o.timeoutMs);
   const measured = needsProbe(o.request) ? await measureNodes(o, plan, log) : undefined;
-  const nativePlatforms = measured ? measuredNativeArches(measured, host) : nativeArches(o.request, host);
+  const nativePlatforms = measured ? measuredNativeArches(measured, o.request, host) : nativeArches(o.request, host);
   info(`builds without QEMU: ${nativePlatforms.map(ociPlatform).join(', ')}${measured ? ' (measured)' : ''}`);
   // Recorded so a later run's cache key notices a container removed or replaced behind buildx's back.
   const container = o.request.driver === 'docker-container' ? builderContainer(o.request.name) : undefined;

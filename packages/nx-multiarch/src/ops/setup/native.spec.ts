@@ -67,12 +67,16 @@ describe('measured native platforms', () => {
   };
   const armNative = { ...armOnAmd, machine: 'aarch64', native: 'arm64' as const };
 
+  const remote = { endpoint: 'tcp://127.0.0.1:1231' };
   test.each([
-    ['an arm64 node on an arm64 machine', [amd, armNative], ['amd64', 'arm64']],
-    ['an arm64 node on an amd64 machine emulates', [amd, armOnAmd], ['amd64']],
-    ['no node native for what it builds: the Docker host', [armOnAmd], ['arm64']],
-  ])('%s', (_name, measured, expected) => {
-    expect(measuredNativeArches(measured, 'arm64')).toEqual(expected);
+    ['an arm64 node on an arm64 machine', [amd, armNative], remote, ['amd64', 'arm64']],
+    ['an arm64 node on an amd64 machine emulates', [amd, armOnAmd], remote, ['amd64']],
+    ['no node native for what it builds: the Docker host', [armOnAmd], remote, ['amd64']],
+    // A local first node builds what no node declares, on the Docker host (here amd64), probed or not.
+    ['a local first node, and a native arm64 node appended', [armNative], {}, ['amd64', 'arm64']],
+    ['a local first node, and an arm64 node that emulates', [armOnAmd], {}, ['amd64']],
+  ])('%s', (_name, measured, request, expected) => {
+    expect(measuredNativeArches(measured, request, 'amd64')).toEqual(expected);
   });
 
   it('warns once per platform sent to a node that would emulate it', () => {

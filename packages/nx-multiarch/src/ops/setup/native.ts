@@ -58,9 +58,17 @@ export interface MeasuredPlatform {
   native?: Arch;
 }
 
-/** The platforms built without QEMU: those whose node said it runs them natively. */
-export function measuredNativeArches(measured: readonly MeasuredPlatform[], dockerHost: Arch): Arch[] {
-  const native = measured.filter((m) => m.native === m.arch).map((m) => m.arch);
+/**
+ * The platforms built without QEMU: those whose node said it runs them natively, and the Docker host's own when the
+ * first node runs there (it takes the platforms no node declares).
+ */
+export function measuredNativeArches(
+  measured: readonly MeasuredPlatform[],
+  request: Pick<BuilderRequest, 'endpoint'>,
+  dockerHost: Arch,
+): Arch[] {
+  const onHost = request.endpoint === undefined ? [dockerHost] : [];
+  const native = [...onHost, ...measured.filter((m) => m.native === m.arch).map((m) => m.arch)];
   return native.length ? [...new Set(native)] : [dockerHost];
 }
 
