@@ -162,7 +162,7 @@ describe.each(BUILDX)('builder-setup with buildx %s', (version, env) => {
   });
 });
 
-describe('builder-setup with a node declared for arm64 (a native arm64 machine)', () => {
+describe('builder-setup with a node declared for arm64 (a Docker context standing in for an arm64 machine)', () => {
   const builder = 'e2e-builder-native';
   // The lab has one daemon: a Docker context to it stands in for the arm64 machine (buildx refuses the same endpoint
   // twice, and connects to a node's endpoint when it creates it; the node is never booted).
@@ -184,15 +184,25 @@ describe('builder-setup with a node declared for arm64 (a native arm64 machine)'
     docker(['context', 'rm', '-f', endpoint]);
   });
 
-  it('appends the node with its platform, and records arm64 as built without QEMU', () => {
+  it('appends the node with its platform, and measures it: the stand-in "arm64 machine" is this VM, so arm64 emulates', () => {
     const root = setup([{ name: 'arm64-native', endpoint, platforms: ['arm64'] }]);
     const { status, output } = nx(['run', 'e2e-workspace:builder-setup'], root);
     expect({ status, output }).toMatchObject({ status: 0 });
-    expect(output).toContain('builds without QEMU: linux/amd64, linux/arm64');
     expect(docker(['buildx', 'inspect', builder]).output).toMatch(
       /Name:\s+arm64-native\s+Endpoint:\s+e2e-arm64-node[\s\S]*Platforms:\s+linux\/arm64\*/,
     );
-    expect(stateOf(root).nativePlatforms).toEqual(['amd64', 'arm64']);
+    // Declared is not native: the probe ran `uname -m` on the node and the kernel said x86_64.
+    expect(output).toContain(
+      'node arm64-native (e2e-arm64-node) is declared for linux/arm64 but its machine is x86_64',
+    );
+    expect(output).toContain('builds without QEMU: linux/amd64 (measured)');
+    expect(stateOf(root)).toMatchObject({
+      nativePlatforms: ['amd64'],
+      platformNodes: [
+        { arch: 'amd64', node: `${builder}0`, machine: 'x86_64', native: 'amd64' },
+        { arch: 'arm64', node: 'arm64-native', endpoint, machine: 'x86_64', native: 'amd64' },
+      ],
+    });
   });
 
   it('without the node, arm64 runs under QEMU: only the Docker host is native', () => {
