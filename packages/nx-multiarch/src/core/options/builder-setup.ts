@@ -15,6 +15,11 @@ export interface BuilderNode {
   platforms: string[];
 }
 
+/** Every node of the builder, the first one (`<name>0`, on `endpoint` or the Docker host) first. */
+export function builderNodes(request: Pick<BuilderRequest, 'name' | 'endpoint' | 'platforms' | 'nodes'>) {
+  return [{ name: `${request.name}0`, endpoint: request.endpoint, platforms: request.platforms }, ...request.nodes];
+}
+
 export interface BuilderRequest {
   name: string;
   driver: 'docker' | 'docker-container' | 'remote';

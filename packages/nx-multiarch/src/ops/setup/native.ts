@@ -1,5 +1,5 @@
 import { type Arch, ociPlatform, parsePlatforms } from '../../core/platform';
-import type { BuilderRequest } from '../../core/options/builder-setup';
+import { type BuilderRequest, builderNodes } from '../../core/options/builder-setup';
 
 /**
  * The platforms the builder runs without QEMU. The first node runs on the Docker host unless it has an endpoint of
@@ -31,11 +31,7 @@ export interface RoutedNode {
 /** Which node builds which declared platform; the first node (named `<builder>0`) takes what no node declares. */
 export function routedNodes(request: NodesRequest): RoutedNode[] {
   const taken = new Set<Arch>();
-  const nodes = [
-    { name: `${request.name}0`, endpoint: request.endpoint, platforms: request.platforms },
-    ...request.nodes,
-  ];
-  return nodes.map((node) => {
+  return builderNodes(request).map((node) => {
     const arches = (node.platforms.length ? parsePlatforms(node.platforms, 'builder') : []).filter(
       (a) => !taken.has(a),
     );

@@ -5,7 +5,7 @@ import {
   type CertificateLookup,
 } from '../../core/buildkit/config';
 import { FINGERPRINT_OPT, type BuilderSpec } from '../../cli/buildx/builder';
-import type { BuilderRequest } from '../../core/options/builder-setup';
+import { type BuilderRequest, builderNodes } from '../../core/options/builder-setup';
 import type { DaemonConfig } from '../../core/docker-config/daemon';
 import type { ProxySettings } from '../../core/network/proxy';
 
@@ -66,10 +66,7 @@ export function planBuilder(
         ...proxyDriverOpts(docker.proxies),
       ]
     : [];
-  const nodes = [
-    { name: `${request.name}0`, endpoint: request.endpoint, platforms: request.platforms },
-    ...request.nodes,
-  ];
+  const nodes = builderNodes(request);
   const remoteNote =
     request.driver === 'remote'
       ? `remote BuildKit nodes read their own buildkitd.toml, which nx-multiarch cannot change: copy ` +
